@@ -1,0 +1,219 @@
+#include "tests/integration/support/child_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace gatehouse::testing {
+namespace {
+
+// argv and environment in the form execvpe wants; the strings stay owned by the caller.
+struct ExecArgs {
+  std::vector<std::string> env_storage;
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+
+  ExecArgs(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string entry{*e};
+      const auto key = entry.substr(0, entry.find('='));
+      if (!env.contains(key)) env_storage.push_back(entry);
+    }
+    for (const auto& [k, v] : env) env_storage.push_back(k + "=" + v);
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+};
+
+void make_pipe(std::array<int, 2>& fds) {
+  if (::pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+[[noreturn]] void exec_child(const ExecArgs& exec) {
+  ::execvpe(exec.argv[0], exec.argv.data(), exec.envp.data());
+  std::fprintf(stderr, "exec %s: %s\n", exec.argv[0], std::strerror(errno));
+  ::_exit(127);
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
+                          const std::map<std::string, std::string>& env) {
+  const ExecArgs exec{argv, env};
+  std::array<int, 2> in{}, out{}, err{};
+  make_pipe(in);
+  make_pipe(out);
+  make_pipe(err);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    exec_child(exec);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  // Small inputs only (request bodies): they fit in the pipe buffer, so writing first is safe.
+  if (!input.empty()) {
+    [[maybe_unused]] auto n = ::write(in[1], input.data(), input.size());
+  }
+  ::close(in[1]);
+
+  CommandResult result;
+  std::array<pollfd, 2> fds{pollfd{out[0], POLLIN, 0}, pollfd{err[0], POLLIN, 0}};
+  std::array<std::string*, 2> sinks{&result.out, &result.err};
+  int open = 2;
+  while (open > 0) {
+    if (::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) break;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      std::array<char, 4096> buf{};
+      const auto n = ::read(fds[i].fd, buf.data(), buf.size());
+      if (n > 0) {
+        sinks[i]->append(buf.data(), static_cast<std::size_t>(n));
+      } else {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open;
+      }
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_code = decode_status(status);
+  return result;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::map<std::string, std::string>& env) {
+  const ExecArgs exec{argv, env};
+  std::array<int, 2> out{};
+  make_pipe(out);
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    ::dup2(devnull, 0);
+    exec_child(exec);
+  }
+  ::close(out[1]);
+  reader_ = std::thread([this, fd = out[0]] { read_output(fd); });
+}
+
+ChildProcess::~ChildProcess() {
+  if (!exit_code_) {
+    ::kill(pid_, SIGTERM);
+    if (!reap(5s)) {
+      ::kill(pid_, SIGKILL);
+      reap(5s);
+    }
+  }
+  if (reader_.joinable()) reader_.join();
+}
+
+void ChildProcess::read_output(int fd) {
+  std::array<char, 4096> buf{};
+  for (;;) {
+    const auto n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    const std::lock_guard lock{mutex_};
+    output_.append(buf.data(), static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+  ::close(fd);
+  const std::lock_guard lock{mutex_};
+  output_closed_ = true;
+  changed_.notify_all();
+}
+
+std::optional<std::string> ChildProcess::wait_for_line(const std::string& needle,
+                                                       std::chrono::milliseconds timeout) {
+  std::unique_lock lock{mutex_};
+  std::optional<std::string> found;
+  changed_.wait_for(lock, timeout, [&] {
+    std::size_t start = 0;
+    for (std::size_t end; (end = output_.find('\n', start)) != std::string::npos; start = end + 1) {
+      const std::string line = output_.substr(start, end - start);
+      if (line.find(needle) != std::string::npos) {
+        found = line;
+        return true;
+      }
+    }
+    return output_closed_;
+  });
+  return found;
+}
+
+void ChildProcess::send_signal(int signo) const { ::kill(pid_, signo); }
+
+bool ChildProcess::running() { return !exit_code_ && !reap(0ms); }
+
+int ChildProcess::terminate(std::chrono::milliseconds timeout) {
+  if (!exit_code_) {
+    ::kill(pid_, SIGTERM);
+    if (!reap(timeout)) {
+      ::kill(pid_, SIGKILL);
+      reap(5s);
+    }
+  }
+  return exit_code_.value_or(-1);
+}
+
+std::optional<int> ChildProcess::reap(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      exit_code_ = decode_status(status);
+      return exit_code_;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
+std::string ChildProcess::output() const {
+  const std::lock_guard lock{mutex_};
+  return output_;
+}
+
+std::string field(const std::string& line, const std::string& key) {
+  const std::string probe = key + "=";
+  std::size_t pos = 0;
+  while ((pos = line.find(probe, pos)) != std::string::npos) {
+    if (pos == 0 || line[pos - 1] == ' ') {
+      const auto start = pos + probe.size();
+      if (start < line.size() && line[start] == '"') {
+        const auto end = line.find('"', start + 1);
+        return line.substr(start + 1, end - start - 1);
+      }
+      return line.substr(start, line.find(' ', start) - start);
+    }
+    pos += probe.size();
+  }
+  return {};
+}
+
+}  // namespace gatehouse::testing

@@ -1,0 +1,41 @@
+// The `gatehouse` command: dispatches to a subcommand, the way the `consul` CLI does.
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <span>
+#include <string_view>
+
+#include "tools/subcommand.hpp"
+
+namespace {
+
+using gatehouse::tools::Subcommand;
+
+constexpr std::array kCommands{
+    Subcommand{"version", "Prints the Gatehouse version", gatehouse::tools::run_version},
+};
+
+bool is_help_flag(std::string_view arg) {
+  return arg == "-h" || arg == "-help" || arg == "--help";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::span<char* const> args{argv, static_cast<std::size_t>(argc)};
+  if (args.size() < 2 || is_help_flag(args[1])) {
+    gatehouse::tools::print_usage(kCommands);
+    return args.size() < 2 ? 1 : 0;
+  }
+  const std::string_view name = args[1];
+  if (name == "-v" || name == "-version" || name == "--version") {
+    return gatehouse::tools::run_version({});
+  }
+  const auto* found = std::ranges::find(kCommands, name, &Subcommand::name);
+  if (found == kCommands.end()) {
+    std::fprintf(stderr, "gatehouse: unknown command \"%s\"\n\n", argv[1]);
+    gatehouse::tools::print_usage(kCommands);
+    return 1;
+  }
+  return found->run(args.subspan(2));
+}
