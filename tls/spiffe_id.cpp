@@ -163,8 +163,10 @@ std::optional<SpiffeId::Identity> identity_from_path(const std::string& host,
   return std::nullopt;
 }
 
+// Consul treats an empty partition as "default" (acl.PartitionOrDefault) and never prints it.
 std::string partition_prefix(const std::string& partition) {
-  return partition == "default" ? std::string{} : "/ap/" + percent_encode(partition);
+  if (partition.empty() || partition == "default") return {};
+  return "/ap/" + percent_encode(partition);
 }
 
 struct PathPrinter {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -127,6 +128,51 @@ TEST(SpiffeId, DefaultPartitionIsOmittedWhenPrinted) {
   ASSERT_TRUE(id.has_value()) << id.error();
   EXPECT_EQ(id->to_string(), "spiffe://1234.consul/ns/default/dc/dc1/svc/web");
   EXPECT_EQ(id->service()->partition, "default");
+}
+
+TEST(SpiffeId, EmptyPartitionPrintsAsDefault) {
+  const SpiffeId id{ServiceIdentity{"1234.consul", "", "default", "dc1", "web"}};
+  EXPECT_EQ(id.to_string(), "spiffe://1234.consul/ns/default/dc/dc1/svc/web");
+}
+
+// Any byte string that parses must print back to something that parses to the same identity
+// (the property the SPIFFE fuzz target checks), and every byte value must survive a round trip
+// through a segment.
+TEST(SpiffeId, RoundTripHoldsForEveryByteInEverySegment) {
+  for (int b = 0; b < 256; ++b) {
+    const std::string value = std::string{"x"} + static_cast<char>(b) + "y";
+    const SpiffeId original{ServiceIdentity{"1234.consul", value, value, value, value}};
+    const auto again = SpiffeId::parse(original.to_string());
+    ASSERT_TRUE(again.has_value()) << b << ": " << again.error();
+    EXPECT_EQ(*again, original) << b;
+  }
+}
+
+TEST(SpiffeId, MutatedInputsNeverBreakTheRoundTrip) {
+  const std::string seed = "spiffe://1234.consul/ap/p%2F1/ns/default/dc/dc1/svc/web";
+  const std::string alphabet = "/%2Fap:@.!~ aZ9?#";
+  std::uint32_t state = 12345;  // fixed seed: the same inputs on every run
+  const auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  int parsed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string input = seed;
+    const auto pos = next() % input.size();
+    switch (next() % 3) {
+      case 0: input.erase(pos, 1); break;
+      case 1: input.insert(pos, 1, alphabet[next() % alphabet.size()]); break;
+      default: input[pos] = alphabet[next() % alphabet.size()]; break;
+    }
+    const auto id = SpiffeId::parse(input);
+    if (!id) continue;
+    ++parsed;
+    const auto again = SpiffeId::parse(id->to_string());
+    ASSERT_TRUE(again.has_value()) << input << " -> " << id->to_string();
+    EXPECT_EQ(*again, *id) << input;
+  }
+  EXPECT_GT(parsed, 100);  // the mutations must exercise the success path, not only errors
 }
 
 TEST(SpiffeId, RawSubDelimitersParseAndPrintAsConsulDoes) {
