@@ -22,8 +22,8 @@ std::string_view asn1_string_view(const ASN1_STRING* s) {
 
 std::vector<std::string> sans_of_type(const X509* cert, int type) {
   std::vector<std::string> out;
-  GeneralNamesPtr names{static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr))};
+  GeneralNamesPtr names{
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr))};
   if (!names) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
@@ -61,7 +61,8 @@ boost::system::result<std::vector<X509Ptr>, std::string> parse_pem_chain(std::st
   }
   // Running out of PEM blocks is the normal end; anything else is a broken block.
   const unsigned long err = ERR_peek_last_error();
-  if (err != 0 && !(ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
+  if (err != 0 &&
+      !(ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE)) {
     return openssl_error("invalid certificate in PEM bundle");
   }
   ERR_clear_error();
@@ -118,10 +119,10 @@ std::string format_rfc3339(std::chrono::system_clock::time_point t) {
   const year_month_day ymd{days};
   const hh_mm_ss hms{secs - days};
   std::array<char, 32> buf{};
-  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
+  std::snprintf(buf.data(), buf.size(), "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return buf.data();
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // Reading X.509 certificates: PEM bundles, and the fields Consul's API reports about them.
 
-#include <boost/system/result.hpp>
 #include <openssl/x509.h>
 
+#include <boost/system/result.hpp>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -20,7 +20,8 @@ boost::system::result<std::vector<X509Ptr>, std::string> parse_pem_chain(std::st
 // PEM text of one certificate, ending in "\n" (as Consul's RootCert does).
 std::string to_pem(const X509* cert);
 
-// Colon hex of the big-endian serial bytes, minimal length: serial 8 -> "08", 0x3c9a11 -> "3c:9a:11".
+// Colon hex of the big-endian serial bytes, minimal length: serial 8 -> "08", 0x3c9a11 ->
+// "3c:9a:11".
 std::string serial_colon_hex(const X509* cert);
 
 // URI and DNS entries of the subjectAltName extension, in certificate order.

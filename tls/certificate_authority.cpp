@@ -128,7 +128,8 @@ VoidResult add_key_ids(X509* cert, const std::vector<std::uint8_t>& subject_key_
       X509_add1_ext_i2d(cert, NID_subject_key_identifier, skid.get(), 0, X509V3_ADD_DEFAULT) != 1) {
     return openssl_error("cannot add subjectKeyIdentifier");
   }
-  std::unique_ptr<AUTHORITY_KEYID, OpensslDeleter<AUTHORITY_KEYID_free>> akid{AUTHORITY_KEYID_new()};
+  std::unique_ptr<AUTHORITY_KEYID, OpensslDeleter<AUTHORITY_KEYID_free>> akid{
+      AUTHORITY_KEYID_new()};
   if (!akid) return openssl_error("cannot add authorityKeyIdentifier");
   akid->keyid = ASN1_OCTET_STRING_new();  // freed with akid
   if (akid->keyid == nullptr ||
@@ -147,14 +148,6 @@ VoidResult sign(X509* cert, EVP_PKEY* key) {
   return {};
 }
 
-// Chains the steps of building a certificate, stopping at the first failure.
-template <class... Steps>
-VoidResult all_of(Steps&&... steps) {
-  VoidResult r;
-  ((r = steps(), r.has_value()) && ...);
-  return r;
-}
-
 // IssuedLeaf is an aggregate starting with a string, so a bare string would be ambiguous.
 boost::system::result<IssuedLeaf, std::string> leaf_error(std::string reason) {
   return {boost::system::in_place_error, std::move(reason)};
@@ -167,6 +160,35 @@ struct RootSpec {
   const std::string& trust_domain;
   std::uint64_t serial;
 };
+
+VoidResult add_root_extensions(X509* cert, const RootSpec& s) {
+  if (auto r = add_conf_extension(cert, NID_basic_constraints, "critical,CA:TRUE"); !r) return r;
+  if (auto r =
+          add_conf_extension(cert, NID_key_usage, "critical,digitalSignature,keyCertSign,cRLSign");
+      !r) {
+    return r;
+  }
+  if (auto r = add_key_ids(cert, s.key_id, s.key_id); !r) return r;
+  if (auto r = add_uri_san(cert, "spiffe://" + s.trust_domain, false); !r) return r;
+  // Leaves may only carry DNS names inside the trust domain (they carry none today).
+  return add_conf_extension(cert, NID_name_constraints, "critical,permitted;DNS:" + s.trust_domain);
+}
+
+VoidResult add_leaf_extensions(X509* cert, const std::string& uri,
+                               const std::vector<std::uint8_t>& leaf_key_id,
+                               const std::vector<std::uint8_t>& ca_key_id) {
+  if (auto r = add_conf_extension(cert, NID_basic_constraints, "critical,CA:FALSE"); !r) return r;
+  if (auto r = add_conf_extension(
+          cert, NID_key_usage,
+          "critical,digitalSignature,keyEncipherment,dataEncipherment,keyAgreement");
+      !r) {
+    return r;
+  }
+  if (auto r = add_conf_extension(cert, NID_ext_key_usage, "clientAuth,serverAuth"); !r) return r;
+  if (auto r = add_key_ids(cert, leaf_key_id, ca_key_id); !r) return r;
+  // Critical because the subject is empty (RFC 5280 4.2.1.6).
+  return add_uri_san(cert, uri, true);
+}
 
 boost::system::result<X509Ptr, std::string> build_root(const RootSpec& s, Clock::time_point now,
                                                        std::chrono::hours ttl) {
@@ -181,31 +203,18 @@ boost::system::result<X509Ptr, std::string> build_root(const RootSpec& s, Clock:
       X509_set_pubkey(cert.get(), s.key) != 1) {
     return openssl_error("cannot build root certificate");
   }
-  X509* c = cert.get();
-  auto done = all_of(
-      [&] { return set_serial(c, s.serial); },
-      [&] { return set_validity(c, now, now + ttl); },
-      [&] { return add_conf_extension(c, NID_basic_constraints, "critical,CA:TRUE"); },
-      [&] {
-        return add_conf_extension(c, NID_key_usage,
-                                  "critical,digitalSignature,keyCertSign,cRLSign");
-      },
-      [&] { return add_key_ids(c, s.key_id, s.key_id); },
-      [&] { return add_uri_san(c, "spiffe://" + s.trust_domain, false); },
-      [&] {
-        return add_conf_extension(c, NID_name_constraints,
-                                  "critical,permitted;DNS:" + s.trust_domain);
-      },
-      [&] { return sign(c, s.key); });
-  if (!done) return done.error();
+  if (auto r = set_serial(cert.get(), s.serial); !r) return r.error();
+  if (auto r = set_validity(cert.get(), now, now + ttl); !r) return r.error();
+  if (auto r = add_root_extensions(cert.get(), s); !r) return r.error();
+  if (auto r = sign(cert.get(), s.key); !r) return r.error();
   return cert;
 }
 
 VoidResult valid_cluster_id(std::string_view cluster_id) {
   if (cluster_id.empty()) return std::string{"cluster id must not be empty"};
   for (const char c : cluster_id) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    c == '-';
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
     if (!ok) return "cluster id must be a UUID, got \"" + std::string{cluster_id} + "\"";
   }
   return {};
@@ -246,9 +255,9 @@ boost::system::result<CertificateAuthority, std::string> CertificateAuthority::c
   s->common_name = "pri-" + *uid + ".consul.ca." + s->cluster_id.substr(0, 8) + ".consul";
   s->name = "Consul CA Primary Cert";
 
-  auto root = build_root(
-      RootSpec{s->key.get(), s->key_id, s->common_name, s->trust_domain, s->serial}, now,
-      options.root_ttl);
+  auto root =
+      build_root(RootSpec{s->key.get(), s->key_id, s->common_name, s->trust_domain, s->serial}, now,
+                 options.root_ttl);
   if (!root) return root.error();
   s->root = std::move(*root);
   s->root_pem = to_pem(s->root.get());
@@ -275,21 +284,12 @@ boost::system::result<IssuedLeaf, std::string> CertificateAuthority::issue_leaf(
   }
   X509* c = cert.get();
   const auto valid_after = now - kLeafBackdate;
-  auto done = all_of(
-      [&] { return set_serial(c, serial); },
-      [&] { return set_validity(c, valid_after, valid_after + ttl); },
-      [&] { return add_conf_extension(c, NID_basic_constraints, "critical,CA:FALSE"); },
-      [&] {
-        return add_conf_extension(
-            c, NID_key_usage,
-            "critical,digitalSignature,keyEncipherment,dataEncipherment,keyAgreement");
-      },
-      [&] { return add_conf_extension(c, NID_ext_key_usage, "clientAuth,serverAuth"); },
-      [&] { return add_key_ids(c, leaf_key_id, state_->key_id); },
-      // Critical because the subject is empty (RFC 5280 4.2.1.6).
-      [&] { return add_uri_san(c, id.to_string(), true); },
-      [&] { return sign(c, state_->key.get()); });
-  if (!done) return leaf_error(done.error());
+  if (auto r = set_serial(c, serial); !r) return leaf_error(r.error());
+  if (auto r = set_validity(c, valid_after, valid_after + ttl); !r) return leaf_error(r.error());
+  if (auto r = add_leaf_extensions(c, id.to_string(), leaf_key_id, state_->key_id); !r) {
+    return leaf_error(r.error());
+  }
+  if (auto r = sign(c, state_->key.get()); !r) return leaf_error(r.error());
 
   auto key_pem = private_key_to_pem(key->get());
   if (!key_pem) return leaf_error(key_pem.error());

@@ -3,7 +3,6 @@
 // Consul's built-in provider (agent/connect/ca/provider_consul.go), reference §3.
 
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -37,18 +36,18 @@ class CertificateAuthority {
       const CaOptions& options, std::chrono::system_clock::time_point now);
 
   const std::string& root_cert_pem() const;
-  const std::string& id() const;              // SHA-1 of the root DER, colon hex (Roots[].ID)
+  const std::string& id() const;  // SHA-1 of the root DER, colon hex (Roots[].ID)
   std::uint64_t serial() const;
   const std::string& signing_key_id() const;  // SHA-256 of the PKIX public key, colon hex
   std::chrono::system_clock::time_point not_before() const;
   std::chrono::system_clock::time_point not_after() const;
-  const std::string& trust_domain() const;    // "<cluster_id>.consul", lowercase
+  const std::string& trust_domain() const;  // "<cluster_id>.consul", lowercase
   const std::string& cluster_id() const;
   const std::string& private_key_type() const;
   int private_key_bits() const;
-  const std::string& name() const;            // "Consul CA Primary Cert" (Roots[].Name)
-  const std::string& common_name() const;     // "pri-<uid>.consul.ca.<cluster8>.consul"
-  const std::string& private_key_pem() const; // never log this
+  const std::string& name() const;             // "Consul CA Primary Cert" (Roots[].Name)
+  const std::string& common_name() const;      // "pri-<uid>.consul.ca.<cluster8>.consul"
+  const std::string& private_key_pem() const;  // never log this
 
   // A leaf for any identity: fresh EC P-256 key, empty subject, one critical URI SAN, NotBefore
   // back-dated one minute and NotAfter = NotBefore + ttl. `now` may be in the past.

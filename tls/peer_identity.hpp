@@ -1,9 +1,9 @@
 #pragma once
 // Who is on the other end of a verified Connect TLS connection, and is it who we dialed?
 
-#include <boost/system/result.hpp>
 #include <openssl/ssl.h>
 
+#include <boost/system/result.hpp>
 #include <string>
 
 #include "tls/spiffe_id.hpp"

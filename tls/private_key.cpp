@@ -13,11 +13,16 @@ namespace {
 
 const char* ec_group_for_bits(int bits) {
   switch (bits) {
-    case 224: return "P-224";
-    case 256: return "P-256";
-    case 384: return "P-384";
-    case 521: return "P-521";
-    default: return nullptr;
+    case 224:
+      return "P-224";
+    case 256:
+      return "P-256";
+    case 384:
+      return "P-384";
+    case 521:
+      return "P-521";
+    default:
+      return nullptr;
   }
 }
 
@@ -32,7 +37,8 @@ boost::system::result<void, std::string> validate_key_type_and_bits(std::string_
     return {};
   }
   if (type == "rsa") {
-    if (bits != 2048 && bits != 4096) return std::string{"RSA key length must be 2048 or 4096 bits"};
+    if (bits != 2048 && bits != 4096)
+      return std::string{"RSA key length must be 2048 or 4096 bits"};
     return {};
   }
   return std::string{"private key type must be either 'ec' or 'rsa'"};
@@ -43,7 +49,8 @@ boost::system::result<EvpPkeyPtr, std::string> generate_private_key(std::string_
   if (auto valid = validate_key_type_and_bits(type, bits); !valid) return valid.error();
   const bool ec = type == "ec";
   EvpPkeyCtxPtr ctx{EVP_PKEY_CTX_new_from_name(nullptr, ec ? "EC" : "RSA", nullptr)};
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0) return openssl_error("key generation setup failed");
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0)
+    return openssl_error("key generation setup failed");
   const int set = ec ? EVP_PKEY_CTX_set_group_name(ctx.get(), ec_group_for_bits(bits))
                      : EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits);
   if (set <= 0) return openssl_error("key generation parameters rejected");
@@ -76,9 +83,12 @@ boost::system::result<std::string, std::string> private_key_to_pem(EVP_PKEY* key
 
 std::string key_type_name(const EVP_PKEY* key) {
   switch (EVP_PKEY_get_base_id(key)) {
-    case EVP_PKEY_EC: return "ec";
-    case EVP_PKEY_RSA: return "rsa";
-    default: return {};
+    case EVP_PKEY_EC:
+      return "ec";
+    case EVP_PKEY_RSA:
+      return "rsa";
+    default:
+      return {};
   }
 }
 

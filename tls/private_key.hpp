@@ -2,7 +2,6 @@
 // Private keys for the CA and for leaves: generate, read, write, and name them.
 
 #include <boost/system/result.hpp>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,8 +13,10 @@ namespace gatehouse::tls {
 
 // Consul's key settings: type "ec" with bits 224/256/384/521, or "rsa" with 2048/4096. Errors are
 // Consul's own texts ("EC key length must be one of (224, 256, 384, 521) bits", ...).
-boost::system::result<void, std::string> validate_key_type_and_bits(std::string_view type, int bits);
-boost::system::result<EvpPkeyPtr, std::string> generate_private_key(std::string_view type, int bits);
+boost::system::result<void, std::string> validate_key_type_and_bits(std::string_view type,
+                                                                    int bits);
+boost::system::result<EvpPkeyPtr, std::string> generate_private_key(std::string_view type,
+                                                                    int bits);
 
 // Any PEM private key OpenSSL reads ("EC PRIVATE KEY", "RSA PRIVATE KEY", "PRIVATE KEY").
 boost::system::result<EvpPkeyPtr, std::string> parse_private_key(std::string_view pem);

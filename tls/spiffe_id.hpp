@@ -3,7 +3,6 @@
 // identity, and print an identity back as the exact URI Consul would put in a certificate.
 
 #include <boost/system/result.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,8 +52,8 @@ struct SigningIdentity {
 
 class SpiffeId {
  public:
-  using Identity = std::variant<ServiceIdentity, AgentIdentity, ServerIdentity,
-                                MeshGatewayIdentity, SigningIdentity>;
+  using Identity = std::variant<ServiceIdentity, AgentIdentity, ServerIdentity, MeshGatewayIdentity,
+                                SigningIdentity>;
 
   explicit SpiffeId(Identity identity) : identity_(std::move(identity)) {}
 

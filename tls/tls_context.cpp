@@ -31,8 +31,8 @@ VoidResult apply_protocol_settings(SSL_CTX* ctx, Role role) {
   // No resumption: every connection is verified against the roots of the context it starts on.
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  const int mode = role == Role::server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-                                        : SSL_VERIFY_PEER;
+  const int mode =
+      role == Role::server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER;
   SSL_CTX_set_verify(ctx, mode, nullptr);
   // The server checks the client's clientAuth EKU, the client the server's serverAuth EKU.
   const int purpose = role == Role::server ? X509_PURPOSE_SSL_CLIENT : X509_PURPOSE_SSL_SERVER;

@@ -4,7 +4,6 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>

@@ -81,7 +81,8 @@ TEST(CertificateAuthority, EcRootHasConsulProfile) {
   EXPECT_EQ(ca.id(), sha1_fingerprint_colon_hex(root.get()));
   EXPECT_EQ(ca.id().size(), 20u * 3 - 1);
   EXPECT_EQ(serial_colon_hex(root.get()), "07");
-  EXPECT_EQ(uri_sans(root.get()), std::vector<std::string>{std::string{"spiffe://"} + kTrustDomain});
+  EXPECT_EQ(uri_sans(root.get()),
+            std::vector<std::string>{std::string{"spiffe://"} + kTrustDomain});
   EXPECT_EQ(ca.signing_key_id(), subject_key_id_colon_hex(root.get()));
   EXPECT_EQ(ca.signing_key_id().size(), 32u * 3 - 1);
   EXPECT_EQ(X509_get_signature_nid(root.get()), NID_ecdsa_with_SHA256);
@@ -93,8 +94,8 @@ TEST(CertificateAuthority, EcRootHasConsulProfile) {
   EXPECT_EQ(X509_check_ca(r), 1);
   EXPECT_TRUE(extension_critical(r, NID_basic_constraints));
   EXPECT_TRUE(extension_critical(r, NID_key_usage));
-  EXPECT_EQ(X509_get_key_usage(r), static_cast<std::uint32_t>(KU_KEY_CERT_SIGN | KU_CRL_SIGN |
-                                                               KU_DIGITAL_SIGNATURE));
+  EXPECT_EQ(X509_get_key_usage(r),
+            static_cast<std::uint32_t>(KU_KEY_CERT_SIGN | KU_CRL_SIGN | KU_DIGITAL_SIGNATURE));
   EXPECT_TRUE(extension_critical(r, NID_name_constraints));
   std::unique_ptr<NAME_CONSTRAINTS, OpensslDeleter<NAME_CONSTRAINTS_free>> nc{
       static_cast<NAME_CONSTRAINTS*>(X509_get_ext_d2i(r, NID_name_constraints, nullptr, nullptr))};
@@ -118,8 +119,8 @@ TEST(CertificateAuthority, RsaRootUsesSha256WithRsa) {
   ASSERT_TRUE(root);
   EXPECT_EQ(X509_get_signature_nid(root.get()), NID_sha256WithRSAEncryption);
 
-  const auto leaf = ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 72h,
-                                  fixed_now(), 2);
+  const auto leaf =
+      ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 72h, fixed_now(), 2);
   ASSERT_TRUE(leaf.has_value()) << leaf.error();
   const auto cert = one_cert(leaf->cert_pem);
   EXPECT_EQ(X509_get_signature_nid(cert.get()), NID_sha256WithRSAEncryption);
@@ -186,12 +187,11 @@ TEST(CertificateAuthority, ServiceLeafHasConsulProfile) {
   EXPECT_TRUE(dns_sans(c).empty());
   EXPECT_TRUE(extension_critical(c, NID_subject_alt_name));
   EXPECT_EQ(X509_NAME_entry_count(X509_get_subject_name(c)), 0);
-  EXPECT_EQ(X509_get_key_usage(c), static_cast<std::uint32_t>(KU_DIGITAL_SIGNATURE |
-                                                              KU_KEY_ENCIPHERMENT |
-                                                              KU_DATA_ENCIPHERMENT |
-                                                              KU_KEY_AGREEMENT));
-  EXPECT_EQ(X509_get_extended_key_usage(c), static_cast<std::uint32_t>(XKU_SSL_CLIENT |
-                                                                       XKU_SSL_SERVER));
+  EXPECT_EQ(X509_get_key_usage(c),
+            static_cast<std::uint32_t>(KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT |
+                                       KU_DATA_ENCIPHERMENT | KU_KEY_AGREEMENT));
+  EXPECT_EQ(X509_get_extended_key_usage(c),
+            static_cast<std::uint32_t>(XKU_SSL_CLIENT | XKU_SSL_SERVER));
   EXPECT_EQ(X509_check_ca(c), 0);
   EXPECT_TRUE(extension_critical(c, NID_basic_constraints));
   EXPECT_EQ(X509_get_signature_nid(c), NID_ecdsa_with_SHA256);
@@ -215,9 +215,8 @@ TEST(CertificateAuthority, LeafForAgentIdentity) {
   const auto leaf = ca.issue_leaf(id, 1h, fixed_now(), 3);
   ASSERT_TRUE(leaf.has_value()) << leaf.error();
   const auto cert = one_cert(leaf->cert_pem);
-  EXPECT_EQ(uri_sans(cert.get()),
-            std::vector<std::string>{std::string{"spiffe://"} + kTrustDomain +
-                                     "/agent/client/dc/dc1/id/node-1"});
+  EXPECT_EQ(uri_sans(cert.get()), std::vector<std::string>{std::string{"spiffe://"} + kTrustDomain +
+                                                           "/agent/client/dc/dc1/id/node-1"});
   EXPECT_EQ(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now()), X509_V_OK);
 }
 
@@ -233,8 +232,8 @@ TEST(CertificateAuthority, LeafIssuedInThePastIsExpiredNow) {
 TEST(CertificateAuthority, LeafFromAnotherCaDoesNotVerify) {
   const auto ca = make_ca();
   const auto other = make_ca();
-  const auto leaf = other.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 1h,
-                                     fixed_now(), 5);
+  const auto leaf =
+      other.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 1h, fixed_now(), 5);
   ASSERT_TRUE(leaf.has_value()) << leaf.error();
   EXPECT_NE(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now()), X509_V_OK);
 }
@@ -243,16 +242,16 @@ TEST(CertificateAuthority, CopiesShareTheSameRoot) {
   const auto ca = make_ca();
   const CertificateAuthority copy = ca;  // NOLINT(performance-unnecessary-copy-initialization)
   EXPECT_EQ(copy.id(), ca.id());
-  const auto leaf = copy.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "db"), 1h,
-                                    fixed_now(), 6);
+  const auto leaf =
+      copy.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "db"), 1h, fixed_now(), 6);
   ASSERT_TRUE(leaf.has_value()) << leaf.error();
   EXPECT_EQ(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now()), X509_V_OK);
 }
 
 TEST(CertificateAuthority, RejectsNonPositiveLeafTtl) {
   const auto ca = make_ca();
-  const auto leaf = ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 0s,
-                                  fixed_now(), 1);
+  const auto leaf =
+      ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 0s, fixed_now(), 1);
   ASSERT_FALSE(leaf.has_value());
   EXPECT_EQ(leaf.error(), "leaf certificate TTL must be positive");
 }

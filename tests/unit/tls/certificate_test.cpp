@@ -43,7 +43,8 @@ TEST(Certificate, FixtureRootFields) {
   ASSERT_TRUE(chain.has_value()) << chain.error();
   ASSERT_EQ(chain->size(), 1u);
   const X509* cert = chain->front().get();
-  EXPECT_EQ(sha1_fingerprint_colon_hex(cert), "15:bf:3a:7d:ff:ea:c1:8c:46:67:6c:db:b8:81:18:36:ad:e5:d0:c7");
+  EXPECT_EQ(sha1_fingerprint_colon_hex(cert),
+            "15:bf:3a:7d:ff:ea:c1:8c:46:67:6c:db:b8:81:18:36:ad:e5:d0:c7");
   EXPECT_EQ(sha1_fingerprint_colon_hex(cert), root.at("ID").get<std::string>());
   // This old agent wrote its key id as text into the extension; SigningKeyID is hex of those bytes.
   EXPECT_EQ(subject_key_id_colon_hex(cert), root.at("SigningKeyID").get<std::string>());
@@ -57,8 +58,11 @@ TEST(Certificate, FixtureRootFields) {
 
 TEST(Certificate, BundleKeepsOrder) {
   const auto leaf = load_fixture("agent-connect-ca-leaf-web.json").at("CertPEM").get<std::string>();
-  const auto root =
-      load_fixture("agent-connect-ca-roots.json").at("Roots").at(0).at("RootCert").get<std::string>();
+  const auto root = load_fixture("agent-connect-ca-roots.json")
+                        .at("Roots")
+                        .at(0)
+                        .at("RootCert")
+                        .get<std::string>();
   const auto chain = parse_pem_chain(leaf + root);
   ASSERT_TRUE(chain.has_value()) << chain.error();
   ASSERT_EQ(chain->size(), 2u);

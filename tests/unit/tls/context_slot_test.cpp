@@ -13,7 +13,8 @@ using namespace std::chrono_literals;
 std::shared_ptr<const TlsContext> context_with_serial(const CertificateAuthority& ca,
                                                       std::uint64_t serial) {
   const auto now = std::chrono::system_clock::now();
-  auto leaf = ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 1h, now, serial);
+  auto leaf =
+      ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", "web"), 1h, now, serial);
   EXPECT_TRUE(leaf.has_value());
   auto ctx = TlsContext::build(Role::server, {leaf->cert_pem, leaf->private_key_pem},
                                {{ca.root_cert_pem()}, ca.trust_domain()});
@@ -27,9 +28,9 @@ TEST(ContextSlot, EmptyUntilFirstPublish) {
 }
 
 TEST(ContextSlot, PublishReplacesCurrentAndSnapshotsStayValid) {
-  auto ca = CertificateAuthority::create(
-      CaOptions{.cluster_id = "aaaaaaaa-1111-2222-3333-444444444444"},
-      std::chrono::system_clock::now());
+  auto ca =
+      CertificateAuthority::create(CaOptions{.cluster_id = "aaaaaaaa-1111-2222-3333-444444444444"},
+                                   std::chrono::system_clock::now());
   ASSERT_TRUE(ca.has_value()) << ca.error();
   ContextSlot slot{context_with_serial(*ca, 1)};
   const auto first = slot.current();

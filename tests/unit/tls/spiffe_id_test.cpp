@@ -49,17 +49,20 @@ INSTANTIATE_TEST_SUITE_P(
         ParseCase{"service_percent_encoded_partition",
                   "spiffe://1234.consul/ap/biz%2Fdev/ns/foo%2Fbar/dc/bar%2Fbaz/svc/baz%2Fqux",
                   ServiceIdentity{"1234.consul", "biz/dev", "foo/bar", "bar/baz", "baz/qux"}},
-        ParseCase{"service_space_and_percent", "spiffe://1234.consul/ns/default/dc/dc1/svc/a%20b%25c",
+        ParseCase{"service_space_and_percent",
+                  "spiffe://1234.consul/ns/default/dc/dc1/svc/a%20b%25c",
                   ServiceIdentity{"1234.consul", "default", "default", "dc1", "a b%c"}},
         ParseCase{"agent", "spiffe://1234.consul/agent/client/dc/dc1/id/uuid",
                   AgentIdentity{"1234.consul", "default", "dc1", "uuid"}},
-        ParseCase{"agent_with_partition", "spiffe://1234.consul/ap/bizdev/agent/client/dc/dc1/id/uuid",
+        ParseCase{"agent_with_partition",
+                  "spiffe://1234.consul/ap/bizdev/agent/client/dc/dc1/id/uuid",
                   AgentIdentity{"1234.consul", "bizdev", "dc1", "uuid"}},
         ParseCase{"server", "spiffe://1234.consul/agent/server/dc/dc1",
                   ServerIdentity{"1234.consul", "dc1"}},
         ParseCase{"mesh_gateway", "spiffe://1234.consul/gateway/mesh/dc/dc1",
                   MeshGatewayIdentity{"1234.consul", "default", "dc1"}},
-        ParseCase{"mesh_gateway_with_partition", "spiffe://1234.consul/ap/bizdev/gateway/mesh/dc/dc1",
+        ParseCase{"mesh_gateway_with_partition",
+                  "spiffe://1234.consul/ap/bizdev/gateway/mesh/dc/dc1",
                   MeshGatewayIdentity{"1234.consul", "bizdev", "dc1"}},
         ParseCase{"signing", "spiffe://1234.consul", SigningIdentity{"1234.consul"}},
         ParseCase{"signing_uuid", std::string{"spiffe://"} + kTd, SigningIdentity{kTd}}),
@@ -161,9 +164,15 @@ TEST(SpiffeId, MutatedInputsNeverBreakTheRoundTrip) {
     std::string input = seed;
     const auto pos = next() % input.size();
     switch (next() % 3) {
-      case 0: input.erase(pos, 1); break;
-      case 1: input.insert(pos, 1, alphabet[next() % alphabet.size()]); break;
-      default: input[pos] = alphabet[next() % alphabet.size()]; break;
+      case 0:
+        input.erase(pos, 1);
+        break;
+      case 1:
+        input.insert(pos, 1, alphabet[next() % alphabet.size()]);
+        break;
+      default:
+        input[pos] = alphabet[next() % alphabet.size()];
+        break;
     }
     const auto id = SpiffeId::parse(input);
     if (!id) continue;

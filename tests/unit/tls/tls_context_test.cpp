@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -35,8 +35,8 @@ CertificateAuthority make_ca(const char* cluster_id, Clock::time_point now = Clo
 
 LeafMaterial leaf_for(const CertificateAuthority& ca, const std::string& service,
                       Clock::time_point now = Clock::now(), std::uint64_t serial = 10) {
-  auto leaf = ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", service), 72h, now,
-                            serial);
+  auto leaf =
+      ca.issue_leaf(SpiffeId::for_service(ca.trust_domain(), "dc1", service), 72h, now, serial);
   EXPECT_TRUE(leaf.has_value()) << (leaf ? "" : leaf.error());
   return LeafMaterial{leaf->cert_pem, leaf->private_key_pem};
 }
@@ -125,7 +125,8 @@ TEST(TlsContext, OffersOnlyConsulTls12Ciphers) {
   STACK_OF(SSL_CIPHER)* ciphers = SSL_get_ciphers(ssl.get());
   for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); ++i) {
     const SSL_CIPHER* c = sk_SSL_CIPHER_value(ciphers, i);
-    if (std::string{SSL_CIPHER_get_version(c)} != "TLSv1.3") tls12.emplace_back(SSL_CIPHER_get_name(c));
+    if (std::string{SSL_CIPHER_get_version(c)} != "TLSv1.3")
+      tls12.emplace_back(SSL_CIPHER_get_name(c));
   }
   std::sort(tls12.begin(), tls12.end());
   EXPECT_EQ(tls12, (std::vector<std::string>{
@@ -239,7 +240,8 @@ TEST(TlsHandshake, MissingClientCertIsRefused) {
 TEST(TlsHandshake, ExpiredClientCertIsRefused) {
   const auto ca = make_ca(kClusterA, Clock::now() - 24h * 10);
   const auto server = build_ok(Role::server, leaf_for(ca, "db"), trust(ca));
-  const auto client = build_ok(Role::client, leaf_for(ca, "web", Clock::now() - 24h * 5), trust(ca));
+  const auto client =
+      build_ok(Role::client, leaf_for(ca, "web", Clock::now() - 24h * 5), trust(ca));
   ASSERT_TRUE(server && client);
   const auto r = handshake(server->ssl_context(), client->ssl_context());
   ASSERT_TRUE(r.server_ec);
