@@ -1,9 +1,11 @@
 #include "tls/colon_hex.hpp"
 
+#include <string_view>
+
 namespace gatehouse::tls {
 
 std::string colon_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
+  static constexpr std::string_view kDigits = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 3);
   for (const std::uint8_t b : bytes) {

@@ -88,7 +88,7 @@ std::string percent_decode(std::string_view segment) {
 }
 
 std::string percent_encode(std::string_view segment) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out;
   out.reserve(segment.size());
   for (const char c : segment) {
