@@ -11,8 +11,27 @@ namespace {
 
 constexpr std::string_view kPrefix = "spiffe://";
 
+// The URI comes from a peer's certificate and ends up in logs: control and non-ASCII bytes are
+// shown as \xNN so that a crafted SAN cannot forge log lines.
+std::string printable(std::string_view text) {
+  static constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f && c != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0x0f];
+    }
+  }
+  return out;
+}
+
 std::string not_expected_format(std::string_view uri) {
-  return "SPIFFE ID is not in the expected format: " + std::string{uri};
+  return "SPIFFE ID is not in the expected format: " + printable(uri);
 }
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -88,7 +107,7 @@ std::string percent_decode(std::string_view segment) {
 }
 
 std::string percent_encode(std::string_view segment) {
-  static constexpr std::string_view kHex = "0123456789ABCDEF";
+  static constexpr std::string_view kUpperHex = "0123456789ABCDEF";
   std::string out;
   out.reserve(segment.size());
   for (const char c : segment) {
@@ -97,8 +116,8 @@ std::string percent_encode(std::string_view segment) {
     } else {
       const auto b = static_cast<unsigned char>(c);
       out += '%';
-      out += kHex[b >> 4];
-      out += kHex[b & 0x0f];
+      out += kUpperHex[b >> 4];
+      out += kUpperHex[b & 0x0f];
     }
   }
   return out;

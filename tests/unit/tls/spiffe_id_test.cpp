@@ -120,6 +120,14 @@ INSTANTIATE_TEST_SUITE_P(
         format_case("encoded_literal", "spiffe://1234.consul/%6Es/default/dc/dc1/svc/web")),
     [](const auto& p) { return std::string{p.param.name}; });
 
+TEST(SpiffeId, ReasonEscapesControlAndNonAsciiBytes) {
+  const auto id = SpiffeId::parse("spiffe://1234.consul/svc/web\nevent=forged \xff\\");
+  ASSERT_FALSE(id.has_value());
+  EXPECT_EQ(id.error(),
+            "SPIFFE ID is not in the expected format: "
+            "spiffe://1234.consul/svc/web\\x0aevent=forged \\xff\\x5c");
+}
+
 TEST(SpiffeId, SchemeIsCaseInsensitiveAndPrintedLowercase) {
   const auto id = SpiffeId::parse("SPIFFE://1234.consul/ns/default/dc/dc1/svc/web");
   ASSERT_TRUE(id.has_value()) << id.error();
