@@ -8,11 +8,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <optional>
+#include <ostream>
 #include <string>
 
+#include "tls/certificate.hpp"
 #include "tls/certificate_authority.hpp"
 #include "tls/openssl_ptr.hpp"
 #include "tls/peer_identity.hpp"
+#include "tls/private_key.hpp"
 
 namespace gatehouse::tls {
 namespace {
@@ -95,6 +98,46 @@ Handshake handshake(ssl::context& server_ctx, ssl::context& client_ctx) {
   io.run_for(20s);
   EXPECT_TRUE(io.stopped()) << "handshake did not finish";
   return out;
+}
+
+// A leaf signed by `ca` with any set of URI SANs (our CA only issues exactly one), for the
+// peer-identity refusals. The SAN values here are fixed test strings, safe in a config string.
+LeafMaterial leaf_with_uris(const CertificateAuthority& ca, const std::string& san_conf) {
+  auto key = generate_private_key("ec", 256);
+  auto ca_key = parse_private_key(ca.private_key_pem());
+  auto root = parse_pem_chain(ca.root_cert_pem());
+  EXPECT_TRUE(key && ca_key && root);
+  X509Ptr cert{X509_new()};
+  EXPECT_EQ(X509_set_version(cert.get(), X509_VERSION_3), 1);
+  EXPECT_EQ(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 99), 1);
+  EXPECT_EQ(X509_set_issuer_name(cert.get(), X509_get_subject_name(root->front().get())), 1);
+  EXPECT_NE(X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60), nullptr);
+  EXPECT_NE(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600), nullptr);
+  EXPECT_EQ(X509_set_pubkey(cert.get(), key->get()), 1);
+  X509V3_CTX v3;
+  X509V3_set_ctx_nodb(&v3);
+  X509V3_set_ctx(&v3, root->front().get(), cert.get(), nullptr, nullptr, 0);
+  X509ExtensionPtr eku{X509V3_EXT_nconf_nid(nullptr, &v3, NID_ext_key_usage, "clientAuth")};
+  EXPECT_EQ(X509_add_ext(cert.get(), eku.get(), -1), 1);
+  if (!san_conf.empty()) {
+    X509ExtensionPtr san{
+        X509V3_EXT_nconf_nid(nullptr, &v3, NID_subject_alt_name, san_conf.c_str())};
+    EXPECT_EQ(X509_add_ext(cert.get(), san.get(), -1), 1);
+  }
+  EXPECT_GT(X509_sign(cert.get(), ca_key->get(), EVP_sha256()), 0);
+  auto key_pem = private_key_to_pem(key->get());
+  EXPECT_TRUE(key_pem.has_value());
+  return LeafMaterial{to_pem(cert.get()), *key_pem};
+}
+
+// A client context straight from asio, for certificates TlsContext::build would refuse.
+void use_leaf(ssl::context& ctx, const LeafMaterial& leaf) {
+  error_code ec;
+  ctx.use_certificate_chain(net::buffer(leaf.cert_pem), ec);
+  EXPECT_FALSE(ec) << ec.message();
+  ctx.use_private_key(net::buffer(leaf.private_key_pem), ssl::context::pem, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  ctx.set_verify_mode(ssl::verify_none);
 }
 
 TEST(TlsContext, BuildsWithConsulSettings) {
@@ -235,6 +278,53 @@ TEST(TlsHandshake, MissingClientCertIsRefused) {
   EXPECT_NE(r.server_ec.message().find("peer did not return a certificate"), std::string::npos)
       << r.server_ec.message();
   EXPECT_FALSE(r.server_saw.has_value());
+}
+
+struct SanCase {
+  const char* name;
+  std::string san_conf;
+  std::string reason;
+};
+
+void PrintTo(const SanCase& c, std::ostream* os) { *os << c.san_conf; }
+
+class PeerIdentityRefusal : public ::testing::TestWithParam<SanCase> {};
+
+TEST_P(PeerIdentityRefusal, VerifiedPeerWithoutExactlyOneSpiffeIdIsRefused) {
+  const auto ca = make_ca(kClusterA);
+  const auto server = build_ok(Role::server, leaf_for(ca, "db"), trust(ca));
+  ASSERT_TRUE(server);
+  ssl::context client{ssl::context::tls_client};
+  use_leaf(client, leaf_with_uris(ca, GetParam().san_conf));
+  const auto r = handshake(server->ssl_context(), client);
+  ASSERT_FALSE(r.server_ec) << r.server_ec.message();  // the chain itself is fine
+  ASSERT_TRUE(r.server_saw.has_value());
+  ASSERT_FALSE(r.server_saw->has_value());
+  EXPECT_EQ(r.server_saw->error(), GetParam().reason);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    UriSans, PeerIdentityRefusal,
+    ::testing::Values(
+        SanCase{"none", "", "peer certificate has 0 URI SANs, expected exactly 1"},
+        SanCase{"dns_only", "DNS:web.aaaaaaaa-1111-2222-3333-444444444444.consul",
+                "peer certificate has 0 URI SANs, expected exactly 1"},
+        SanCase{"two", "URI:spiffe://a.consul/ns/default/dc/dc1/svc/web,URI:spiffe://a.consul",
+                "peer certificate has 2 URI SANs, expected exactly 1"},
+        SanCase{"not_spiffe", "URI:https://web.example/", "SPIFFE ID must have 'spiffe' scheme"},
+        SanCase{"not_consul", "URI:spiffe://a.consul/workload/web",
+                "SPIFFE ID is not in the expected format: spiffe://a.consul/workload/web"}),
+    [](const auto& p) { return std::string{p.param.name}; });
+
+TEST(TlsHandshake, RootNameConstraintRefusesDnsOutsideTrustDomain) {
+  const auto ca = make_ca(kClusterA);
+  const auto server = build_ok(Role::server, leaf_for(ca, "db"), trust(ca));
+  ASSERT_TRUE(server);
+  ssl::context client{ssl::context::tls_client};
+  use_leaf(client, leaf_with_uris(ca, "DNS:web.example"));
+  const auto r = handshake(server->ssl_context(), client);
+  ASSERT_TRUE(r.server_ec);
+  EXPECT_EQ(r.server_verify_result, X509_V_ERR_PERMITTED_VIOLATION);
 }
 
 TEST(TlsHandshake, ExpiredClientCertIsRefused) {
