@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "consul/boxed.hpp"
 #include "consul/failure.hpp"
 #include "consul/json_decode.hpp"
 #include "consul/raw_json.hpp"
@@ -111,6 +112,10 @@ template <class T>
 struct GoTypeName<std::optional<T>> {
   static std::string get() { return "*" + GoTypeName<T>::get(); }
 };
+template <class T>
+struct GoTypeName<Boxed<T>> {
+  static std::string get() { return "*" + GoTypeName<T>::get(); }
+};
 template <GoStruct T>
 struct GoTypeName<T> {
   static std::string get() { return std::string{T::kGoType}; }
@@ -129,6 +134,9 @@ void decode_container(const nlohmann::json& j, std::map<std::string, T>& out, De
                       std::string_view go_struct);
 template <class T>
 void decode_container(const nlohmann::json& j, std::optional<T>& out, DecodeContext& ctx,
+                      std::string_view go_struct);
+template <class T>
+void decode_container(const nlohmann::json& j, Boxed<T>& out, DecodeContext& ctx,
                       std::string_view go_struct);
 
 class ObjectDecoder {
@@ -274,6 +282,18 @@ void decode_container(const nlohmann::json& j, std::optional<T>& out, DecodeCont
   T item{};
   decode_value(j, item, ctx, go_struct);
   if (!ctx.failed()) out = std::move(item);
+}
+
+template <class T>
+void decode_container(const nlohmann::json& j, Boxed<T>& out, DecodeContext& ctx,
+                      std::string_view go_struct) {
+  if (j.is_null()) {
+    out.reset();
+    return;
+  }
+  T item{};
+  decode_value(j, item, ctx, go_struct);
+  if (!ctx.failed()) out.emplace(std::move(item));
 }
 
 template <class T>
