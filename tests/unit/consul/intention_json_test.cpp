@@ -43,7 +43,8 @@ TEST(IntentionJsonTest, ConfigEntryIntentionOmitsEmptyFields) {
   i.precedence = 9;
   i.create_index = 40;
   i.modify_index = 40;
-  EXPECT_EQ(json(i), json::parse(R"({"SourceNS":"default","SourceName":"web","DestinationNS":"default",
+  EXPECT_EQ(json(i),
+            json::parse(R"({"SourceNS":"default","SourceName":"web","DestinationNS":"default",
       "DestinationName":"db","SourceType":"consul","Action":"allow","Precedence":9,
       "CreateIndex":40,"ModifyIndex":40})"));
 }
@@ -60,7 +61,9 @@ TEST(IntentionJsonTest, L7IntentionHasPermissionsAndNoAction) {
   EXPECT_TRUE(ixn->is_l7());
   const json j = *ixn;
   EXPECT_FALSE(j.contains("Action"));
-  EXPECT_EQ(j["Permissions"][0], json::parse(R"({"Action":"deny","HTTP":{"PathPrefix":"/admin","Methods":["DELETE"]}})"));
+  EXPECT_EQ(
+      j["Permissions"][0],
+      json::parse(R"({"Action":"deny","HTTP":{"PathPrefix":"/admin","Methods":["DELETE"]}})"));
   EXPECT_EQ(j["Permissions"][1], json::parse(R"({"Action":"allow","HTTP":{"PathPrefix":"/"}})"));
 }
 
@@ -69,20 +72,21 @@ TEST(IntentionJsonTest, MatchResponseDecodesLeniently) {
       {"SourceNS":"default","SourceName":"web","DestinationNS":"default","DestinationName":"db",
        "SourceType":"consul","Action":"allow","Precedence":9,"CreateIndex":40,"ModifyIndex":40,
        "NewerField":true}]})",
-                                                                          kLenientResponse);
+                                                                            kLenientResponse);
   ASSERT_TRUE(m) << m.error();
   ASSERT_EQ(m->at("db").size(), 1u);
   EXPECT_EQ(m->at("db")[0].precedence, 9);
 }
 
 TEST(IntentionJsonTest, ExactPutBodyRejectsUnknownFields) {
-  const auto r = decode_json<Intention>(R"({"SourceType":"consul","Action":"allow","Namespace":"x"})",
-                                        kStrictBody);
+  const auto r = decode_json<Intention>(
+      R"({"SourceType":"consul","Action":"allow","Namespace":"x"})", kStrictBody);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), "json: unknown field \"Namespace\"");
   const auto t = decode_json<Intention>(R"({"Precedence":"9"})", kStrictBody);
   ASSERT_FALSE(t);
-  EXPECT_EQ(t.error(), "json: cannot unmarshal string into Go struct field Intention.Precedence of type int");
+  EXPECT_EQ(t.error(),
+            "json: cannot unmarshal string into Go struct field Intention.Precedence of type int");
 }
 
 // Reference §5.5 example entry.
@@ -180,10 +184,12 @@ TEST(ServiceIntentionsEntryTest, ValidationMessages) {
     const char* want;
   };
   const Row rows[] = {
-      {R"({"Kind":"service-intentions","Sources":[{"Name":"web","Action":"allow"}]})", "Name is required"},
+      {R"({"Kind":"service-intentions","Sources":[{"Name":"web","Action":"allow"}]})",
+       "Name is required"},
       {R"({"Kind":"service-intentions","Name":"db"})", "At least one source is required"},
       {R"({"Name":"db","Sources":[{"Action":"allow"}]})", "Sources[0].Name is required"},
-      {R"({"Name":"db","Sources":[{"Name":"web"}]})", "Sources[0].Action must be set to 'allow' or 'deny'"},
+      {R"({"Name":"db","Sources":[{"Name":"web"}]})",
+       "Sources[0].Action must be set to 'allow' or 'deny'"},
       {R"({"Name":"db","Sources":[{"Name":"web","Action":"maybe"}]})",
        "Sources[0].Action must be set to 'allow' or 'deny'"},
       {R"({"Name":"db","Sources":[{"Name":"web","Action":"allow"},{"Name":"web","Action":"deny"}]})",
@@ -205,7 +211,8 @@ TEST(ServiceIntentionsEntryTest, ValidationMessages) {
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{}}]}]})",
        "Sources[0].Permissions[0].HTTP should not be empty"},
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"PathExact":"/a","PathPrefix":"/b"}}]}]})",
-       "Sources[0].Permissions[0].HTTP should only contain at most one of PathExact, PathPrefix, or PathRegex"},
+       "Sources[0].Permissions[0].HTTP should only contain at most one of PathExact, PathPrefix, "
+       "or PathRegex"},
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"PathPrefix":"x"}}]}]})",
        "Sources[0].Permissions[0].HTTP.PathPrefix doesn't start with '/': \"x\""},
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"PathExact":"x"}}]}]})",
@@ -213,13 +220,15 @@ TEST(ServiceIntentionsEntryTest, ValidationMessages) {
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"Header":[{"Exact":"x"}]}}]}]})",
        "Sources[0].Permissions[0].HTTP.Header[0] missing required Name field"},
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"Header":[{"Name":"x","Exact":"a","Prefix":"b"}]}}]}]})",
-       "Sources[0].Permissions[0].HTTP.Header[0] should only contain one of Present, Exact, Prefix, Suffix, or Regex"},
+       "Sources[0].Permissions[0].HTTP.Header[0] should only contain one of Present, Exact, "
+       "Prefix, Suffix, or Regex"},
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"Methods":["FETCH"]}}]}]})",
        "Sources[0].Permissions[0].HTTP.Methods contains an invalid method \"FETCH\""},
       {R"({"Name":"db","Sources":[{"Name":"web","Permissions":[{"Action":"allow","HTTP":{"Methods":["get","GET"]}}]}]})",
        "Sources[0].Permissions[0].HTTP.Methods contains \"GET\" more than once"},
   };
-  for (const auto& r : rows) EXPECT_EQ(validation_error(r.body), std::optional<std::string>{r.want}) << r.body;
+  for (const auto& r : rows)
+    EXPECT_EQ(validation_error(r.body), std::optional<std::string>{r.want}) << r.body;
 }
 
 TEST(ServiceIntentionsEntryTest, SourceEdits) {
@@ -237,8 +246,8 @@ TEST(ServiceIntentionsEntryTest, SourceEdits) {
 }
 
 TEST(ServiceDefaultsEntryTest, ProtocolAndShape) {
-  const auto e = decode_json<ServiceDefaultsEntry>(R"({"Kind":"service-defaults","Name":"db","Protocol":"http"})",
-                                                   kStrictBodyAnyCase);
+  const auto e = decode_json<ServiceDefaultsEntry>(
+      R"({"Kind":"service-defaults","Name":"db","Protocol":"http"})", kStrictBodyAnyCase);
   ASSERT_TRUE(e) << e.error();
   EXPECT_TRUE(e->is_http_like());
   EXPECT_EQ(json(*e), json::parse(R"({"Kind":"service-defaults","Name":"db","Protocol":"http",
@@ -246,8 +255,9 @@ TEST(ServiceDefaultsEntryTest, ProtocolAndShape) {
   ServiceDefaultsEntry tcp;
   tcp.name = "db";
   EXPECT_FALSE(tcp.is_http_like());
-  EXPECT_EQ(l7_protocol_error("db", tcp.effective_protocol()),
-            "service \"db\" has protocol \"tcp\", which is incompatible with L7 intentions permissions");
+  EXPECT_EQ(
+      l7_protocol_error("db", tcp.effective_protocol()),
+      "service \"db\" has protocol \"tcp\", which is incompatible with L7 intentions permissions");
 }
 
 TEST(ConfigEntryKindTest, FindsKindOrExplains) {

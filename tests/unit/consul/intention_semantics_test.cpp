@@ -43,10 +43,14 @@ TEST(IntentionPrecedenceTest, Table) {
     int want;
   };
   const Row rows[] = {
-      {"default", "web", "default", "db", 9}, {"default", "*", "default", "db", 8},
-      {"*", "*", "default", "db", 7},         {"default", "web", "default", "*", 6},
-      {"default", "*", "default", "*", 5},    {"*", "*", "default", "*", 4},
-      {"default", "web", "*", "*", 3},        {"default", "*", "*", "*", 2},
+      {"default", "web", "default", "db", 9},
+      {"default", "*", "default", "db", 8},
+      {"*", "*", "default", "db", 7},
+      {"default", "web", "default", "*", 6},
+      {"default", "*", "default", "*", 5},
+      {"*", "*", "default", "*", 4},
+      {"default", "web", "*", "*", 3},
+      {"default", "*", "*", "*", 2},
       {"*", "*", "*", "*", 1},
   };
   for (const auto& r : rows) {
@@ -62,7 +66,8 @@ TEST(IntentionPrecedenceTest, ExactNameAfterWildcardNamespaceIsInvalid) {
   EXPECT_EQ(validate_intention_wildcards("*", "web"),
             std::optional<std::string>{"Name: exact value cannot follow wildcard namespace"});
   EXPECT_EQ(validate_intention_wildcards("default", "we*"),
-            std::optional<std::string>{"Name: wildcard character '*' cannot be used with partial values"});
+            std::optional<std::string>{
+                "Name: wildcard character '*' cannot be used with partial values"});
   EXPECT_EQ(validate_intention_wildcards("de*", "*"),
             std::optional<std::string>{
                 "Namespace: wildcard character '*' cannot be used with partial values"});
@@ -75,13 +80,14 @@ TEST(IntentionPrecedenceTest, ExactNameAfterWildcardNamespaceIsInvalid) {
 }
 
 TEST(IntentionSorterTest, PrecedenceThenLexicographicTieBreak) {
-  std::vector<Intention> v{make("*", "db"), make("web", "db"), make("api", "db"), make("*", "*"),
-                           make("web", "cache"), make("api", "*")};
+  std::vector<Intention> v{make("*", "db"), make("web", "db"),    make("api", "db"),
+                           make("*", "*"),  make("web", "cache"), make("api", "*")};
   sort_intentions(v);
   EXPECT_EQ(names(v), (std::vector<std::string>{"api->db", "web->cache", "web->db", "*->db",
-                                                 "api->*", "*->*"}));
+                                                "api->*", "*->*"}));
   // Namespaces come before names in the tie-break.
-  std::vector<Intention> ns{make("zeta", "a", "default", "db"), make("alpha", "z", "default", "db")};
+  std::vector<Intention> ns{make("zeta", "a", "default", "db"),
+                            make("alpha", "z", "default", "db")};
   sort_intentions(ns);
   EXPECT_EQ(ns[0].source_ns, "alpha");
 }
@@ -139,8 +145,8 @@ std::vector<Intention> redis_set() {
   perm.action = "allow";
   perm.http.emplace().methods = {"GET"};
   l7.permissions.push_back(perm);
-  return from_entries({entry("redis", {l7, src("api", "deny")}), entry("web", {src("api", "allow")}),
-                       entry("mysql", {src("*", "allow")})});
+  return from_entries({entry("redis", {l7, src("api", "deny")}),
+                       entry("web", {src("api", "allow")}), entry("mysql", {src("*", "allow")})});
 }
 
 const DecisionDefaults kAclOff{std::nullopt, true};
@@ -155,7 +161,8 @@ TEST(IntentionDecisionTest, ReferenceTable) {
   const auto none = std::vector<Intention>{};
   const auto check_match = from_entries({entry("db", {src("web", "allow"), src("api", "allow")}),
                                          entry("api", {src("web", "allow")})});
-  const auto baz_bar = from_entries({entry("baz", {src("*", "deny")}), entry("bar", {src("*", "deny")})});
+  const auto baz_bar =
+      from_entries({entry("baz", {src("*", "deny")}), entry("bar", {src("*", "deny")})});
   const auto bar = from_entries({entry("bar", {src("*", "deny"), src("foo", "allow")})});
   const auto redis = redis_set();
 
@@ -223,12 +230,14 @@ TEST(IntentionDecisionTest, ReferenceTable) {
 
 TEST(IntentionDecisionTest, DefaultIntentionPolicyWinsOverAclDefault) {
   const std::vector<Intention> none;
-  const auto deny = decide_connection(none, ServiceRef{"default", "web", ""},
-                                      ServiceRef{"default", "db", ""}, DecisionDefaults{false, true});
+  const auto deny =
+      decide_connection(none, ServiceRef{"default", "web", ""}, ServiceRef{"default", "db", ""},
+                        DecisionDefaults{false, true});
   EXPECT_FALSE(deny.allowed);
   EXPECT_EQ(deny.reason, "Default intention policy");
-  const auto allow = decide_connection(none, ServiceRef{"default", "web", ""},
-                                       ServiceRef{"default", "db", ""}, DecisionDefaults{true, false});
+  const auto allow =
+      decide_connection(none, ServiceRef{"default", "web", ""}, ServiceRef{"default", "db", ""},
+                        DecisionDefaults{true, false});
   EXPECT_TRUE(allow.allowed);
   EXPECT_EQ(allow.reason, "Default intention policy");
 }
@@ -300,10 +309,12 @@ TEST(IntentionLegacyValidationTest, MessagesInConsulOrder) {
   i.action = "maybe";
   i.source_type = "other";
   const auto errors = i.validate_legacy();
-  EXPECT_EQ(errors, (std::vector<std::string>{"SourceName must be set", "DestinationName must be set",
-                                              "Action must be set to 'allow' or 'deny'",
-                                              "SourceType must be set to 'consul'"}));
-  EXPECT_EQ(format_multierror({"SourceName must be set"}), "1 error occurred:\n\t* SourceName must be set\n\n");
+  EXPECT_EQ(errors,
+            (std::vector<std::string>{"SourceName must be set", "DestinationName must be set",
+                                      "Action must be set to 'allow' or 'deny'",
+                                      "SourceType must be set to 'consul'"}));
+  EXPECT_EQ(format_multierror({"SourceName must be set"}),
+            "1 error occurred:\n\t* SourceName must be set\n\n");
   EXPECT_EQ(format_multierror({"a", "b"}), "2 errors occurred:\n\t* a\n\t* b\n\n");
 }
 

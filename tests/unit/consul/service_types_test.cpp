@@ -152,18 +152,22 @@ TEST(RegistrationTest, SnakeCaseKeysAndChecks) {
 }
 
 TEST(RegistrationTest, UnknownAndMistypedFieldsAreRejected) {
-  auto r = decode_json<AgentServiceRegistration>(R"({"Name":"web","Namespace2":"x"})", kStrictBodyAnyCase);
+  auto r = decode_json<AgentServiceRegistration>(R"({"Name":"web","Namespace2":"x"})",
+                                                 kStrictBodyAnyCase);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), "json: unknown field \"Namespace2\"");
   r = decode_json<AgentServiceRegistration>(
       R"({"Name":"web","Connect":{"SidecarService":{"Port":"21000"}}})", kStrictBodyAnyCase);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(),
-            "json: cannot unmarshal string into Go struct field ServiceDefinition.Connect.SidecarService.Port "
+            "json: cannot unmarshal string into Go struct field "
+            "ServiceDefinition.Connect.SidecarService.Port "
             "of type int");
   r = decode_json<AgentServiceRegistration>(R"({"Name":"web","Port":1.5})", kStrictBodyAnyCase);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error(), "json: cannot unmarshal number 1.5 into Go struct field ServiceDefinition.Port of type int");
+  EXPECT_EQ(
+      r.error(),
+      "json: cannot unmarshal number 1.5 into Go struct field ServiceDefinition.Port of type int");
 }
 
 TEST(RegistrationTest, EncodesOnlyWhatIsSet) {
@@ -224,8 +228,9 @@ TEST(SidecarTest, KeepsExplicitValuesAndReportsExhaustedRange) {
   full.in_use = [](int) { return true; };
   const auto none = derive_sidecar(*parent, full);
   ASSERT_FALSE(none);
-  EXPECT_EQ(none.error(),
-            "no port provided for sidecar_service and none left in the configured range [21000, 21255]");
+  EXPECT_EQ(
+      none.error(),
+      "no port provided for sidecar_service and none left in the configured range [21000, 21255]");
 }
 
 }  // namespace
