@@ -1,7 +1,6 @@
 #pragma once
-// `return Failure{"reason"};` for functions returning boost::system::result<T, std::string>.
-// Needed because result<T, std::string> cannot tell an error string from a value when T is
-// itself constructible from a string (aggregates are, in C++20).
+// boost::system::result<T, std::string> does not convert from a bare string implicitly;
+// `return Failure{"text"};` reads better than spelling in_place_error everywhere.
 
 #include <boost/system/result.hpp>
 #include <string>
