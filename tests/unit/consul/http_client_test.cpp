@@ -8,6 +8,8 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <unistd.h>
 
 #include "tests/unit/consul/test_http_server.hpp"
 
@@ -202,6 +204,26 @@ TEST(HttpClient, CancellationSlotAbortsTransfer) {
     CO_ASSERT(!again, "expected an error");
     EXPECT_EQ(again.error().kind, ApiErrorKind::timeout);
   });
+}
+
+TEST(HttpClient, UnixSocketAgent) {
+  net::io_context ioc;
+  const std::string path = ::testing::TempDir() + "gatehouse-http-" + std::to_string(::getpid()) + ".sock";
+  std::remove(path.c_str());
+  testing::UnixTestHttpServer server{
+      ioc.get_executor(), net::local::stream_protocol::endpoint{path}, [](const Request& req) {
+        return std::optional<Response>{text_response(http::status::ok, std::string{req.target()})};
+      }};
+  HttpClient client{ioc.get_executor(), config_for("unix://" + path)};
+  run_test(ioc, [&]() -> net::awaitable<void> {
+    auto r = co_await client.request(make_request("GET", "/v1/agent/self"), net::use_awaitable);
+    CO_ASSERT(r, r.error().message());
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "/v1/agent/self");
+  });
+  std::remove(path.c_str());
+  ASSERT_EQ(server.requests().size(), 1U);
+  EXPECT_EQ(server.requests()[0][http::field::host], "localhost");
 }
 
 TEST(HttpClient, ConnectionRefusedIsDistinguishable) {

@@ -8,9 +8,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -25,23 +25,24 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-class TestHttpServer {
- public:
-  // Answers a request; return std::nullopt to leave it unanswered (the connection stays open).
-  using Handler = std::function<std::optional<Response>(const Request&)>;
+// Answers a request; return std::nullopt to leave it unanswered (the connection stays open).
+using TestHandler = std::function<std::optional<Response>(const Request&)>;
 
-  TestHttpServer(net::any_io_executor ex, Handler handler)
-      : acceptor_(ex, {net::ip::make_address("127.0.0.1"), 0}), handler_(std::move(handler)) {
+template <class Protocol>
+class BasicTestHttpServer {
+ public:
+  using Handler = TestHandler;
+
+  BasicTestHttpServer(net::any_io_executor ex, typename Protocol::endpoint endpoint,
+                      Handler handler)
+      : acceptor_(ex, endpoint), handler_(std::move(handler)) {
     // The loop ends when the io_context stops; the test's run_for bounds it.
     net::co_spawn(ex, accept_loop(), [](std::exception_ptr) {});
   }
-
-  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port()); }
   int connections() const { return connections_; }
   const std::vector<Request>& requests() const { return requests_; }
 
- private:
+ protected:
   net::awaitable<void> accept_loop() {
     for (;;) {
       auto [ec, socket] = co_await acceptor_.async_accept(net::as_tuple(net::use_awaitable));
@@ -51,8 +52,7 @@ class TestHttpServer {
     }
   }
 
-  net::awaitable<void> session(net::ip::tcp::socket socket) {
-    boost::beast::tcp_stream stream{std::move(socket)};
+  net::awaitable<void> session(typename Protocol::socket stream) {
     boost::beast::flat_buffer buffer;
     for (;;) {
       Request req;
@@ -74,11 +74,24 @@ class TestHttpServer {
     }
   }
 
-  net::ip::tcp::acceptor acceptor_;
+  typename Protocol::acceptor acceptor_;
   Handler handler_;
   int connections_ = 0;
   std::vector<Request> requests_;
 };
+
+// TCP on 127.0.0.1 with a port chosen by the kernel.
+class TestHttpServer : public BasicTestHttpServer<net::ip::tcp> {
+ public:
+  TestHttpServer(net::any_io_executor ex, Handler handler)
+      : BasicTestHttpServer(std::move(ex), {net::ip::make_address("127.0.0.1"), 0},
+                            std::move(handler)) {}
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port()); }
+};
+
+// A unix socket at `path` (removed by the caller).
+using UnixTestHttpServer = BasicTestHttpServer<net::local::stream_protocol>;
 
 inline Response text_response(http::status status, std::string body) {
   Response res{status, 11};
