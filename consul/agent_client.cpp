@@ -1,6 +1,7 @@
 #include "consul/agent_client.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "consul/json_decode.hpp"
@@ -72,6 +73,15 @@ HttpRequest with_json(HttpRequest r, std::string body) {
 const char* to_param(MatchBy by) { return by == MatchBy::source ? "source" : "destination"; }
 
 }  // namespace
+
+BlockingQuery to_query(const BlockingParams& params) {
+  BlockingQuery q;
+  q.index = params.index;
+  q.hash = params.hash;
+  q.wait = params.wait;
+  q.margin = std::max(milliseconds{0}, params.timeout - blocking_request_timeout(params.wait, {}));
+  return q;
+}
 
 std::string intention_side(const std::string& ns, const std::string& name) {
   if (ns.empty() || ns == kDefaultNamespace) return name;

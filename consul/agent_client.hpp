@@ -45,6 +45,11 @@ struct BlockingQuery {
   milliseconds margin{5'000};
 };
 
+// The query a Watch asks for (Watch<T>::Fetch receives BlockingParams):
+//   Watch<CaRoots> w{ex, BlockingMode::index,
+//                    [&agent](BlockingParams p) { return agent.ca_roots(to_query(p)); }, on_roots};
+BlockingQuery to_query(const BlockingParams& params);
+
 class AgentClient {
  public:
   // Owns its HttpClient (one connection cache) on `executor`.

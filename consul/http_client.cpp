@@ -245,6 +245,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     Transfer(Handler h, net::any_completion_executor w)
         : handler(std::move(h)), work(std::move(w)) {}
     std::uint64_t id = 0;
+    std::string method;  // for the debug line; the URL's query and headers are not logged
+    std::string path;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     EasyPtr easy;
     SlistPtr headers;
     SlistPtr connect_to;
@@ -289,6 +292,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     // No "Expect: 100-continue" round trip for larger bodies.
     if (!append(t.headers, "Expect:")) return std::string{"curl_slist_append failed"};
     t.request_body = req.body;
+    t.method = req.method;
+    t.path = req.path;
 
     CURL* easy = t.easy.get();
     EasyOptions opts{easy};
@@ -546,6 +551,16 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     Transfer& t = *node.mapped();
     const CURLMcode rc = curl_multi_remove_handle(multi_, t.easy.get());
     if (rc != CURLM_OK) SPDLOG_WARN("event=curl_remove_failed error={}", curl_multi_strerror(rc));
+    [[maybe_unused]] const auto dur_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - t.started)
+                            .count();
+    if (result) {
+      SPDLOG_DEBUG("event=agent_request method={} path={} status={} dur_ms={}", t.method, t.path,
+                   result->status, dur_ms);
+    } else {
+      SPDLOG_DEBUG("event=agent_request method={} path={} error={} dur_ms={}", t.method, t.path,
+                   to_string(result.error().kind), dur_ms);
+    }
     complete(t, std::move(result));
   }
 

@@ -262,3 +262,28 @@ TEST_F(AgentClientTest, ConfigEntryWrites) {
 
 }  // namespace
 }  // namespace gatehouse::consul
+
+namespace gatehouse::consul {
+namespace {
+
+TEST(ToQuery, KeepsIndexHashWaitAndMargin) {
+  BlockingParams p;
+  p.index = 7;
+  p.hash = "aa";
+  p.wait = std::chrono::seconds{10};
+  p.timeout = blocking_request_timeout(p.wait, std::chrono::seconds{5});
+  const BlockingQuery q = to_query(p);
+  EXPECT_EQ(q.index, 7U);
+  EXPECT_EQ(q.hash, "aa");
+  EXPECT_EQ(q.wait, std::chrono::seconds{10});
+  EXPECT_EQ(q.margin, std::chrono::seconds{5});
+}
+
+TEST(IntentionSide, DefaultNamespaceIsImplicit) {
+  EXPECT_EQ(intention_side("", "web"), "web");
+  EXPECT_EQ(intention_side("default", "web"), "web");
+  EXPECT_EQ(intention_side("team", "web"), "team/web");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
