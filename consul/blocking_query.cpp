@@ -1,0 +1,99 @@
+#include "consul/blocking_query.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <random>
+
+namespace gatehouse::consul {
+
+std::optional<std::uint64_t> parse_index(std::optional<std::string_view> header) {
+  if (!header || header->empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  const char* end = header->data() + header->size();
+  const auto [ptr, ec] = std::from_chars(header->data(), end, value);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::uint64_t next_index(std::uint64_t sent, std::optional<std::uint64_t> returned) {
+  if (!returned || *returned == 0) return 0;
+  if (*returned < sent) return 0;
+  return *returned;
+}
+
+milliseconds blocking_request_timeout(milliseconds wait, milliseconds margin) {
+  return wait + wait / 16 + margin;
+}
+
+std::string format_wait(milliseconds wait) { return std::to_string(wait.count()) + "ms"; }
+
+RateLimiter::RateLimiter(double tokens_per_second, double burst)
+    : rate_(tokens_per_second), burst_(std::max(burst, 1.0)), tokens_(burst_) {}
+
+Clock::duration RateLimiter::acquire(Clock::time_point now) {
+  if (last_ && now > *last_) {
+    const double elapsed = std::chrono::duration<double>(now - *last_).count();
+    tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
+  }
+  if (!last_ || now > *last_) last_ = now;
+  tokens_ -= 1.0;  // may go negative: the debt is the wait
+  if (tokens_ >= 0.0) return Clock::duration::zero();
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(-tokens_ / rate_));
+}
+
+Backoff::Backoff(milliseconds base, milliseconds max) : base_(base), max_(max) {}
+
+milliseconds Backoff::next(double random01) {
+  ++failures_;
+  milliseconds delay = base_;
+  for (int i = 1; i < failures_ && delay < max_; ++i) delay *= 2;
+  delay = std::min(delay, max_);
+  const double r = std::clamp(random01, 0.0, 1.0);
+  const auto half = delay / 2;
+  return half + milliseconds{static_cast<milliseconds::rep>(static_cast<double>(half.count()) * r)};
+}
+
+BlockingQueryState::BlockingQueryState(const BlockingOptions& options)
+    : backoff_(options.backoff_base, options.backoff_max) {}
+
+bool BlockingQueryState::on_index(std::optional<std::uint64_t> returned) {
+  backoff_.reset();
+  index_ = next_index(index_, returned);
+  const std::uint64_t seen = returned.value_or(0);
+  if (published_index_ && *published_index_ == seen) return false;
+  published_index_ = seen;
+  return true;
+}
+
+bool BlockingQueryState::on_hash(std::string returned) {
+  backoff_.reset();
+  hash_ = returned;
+  if (published_hash_ && *published_hash_ == returned) return false;
+  published_hash_ = std::move(returned);
+  return true;
+}
+
+milliseconds BlockingQueryState::on_error(double random01) {
+  index_ = 0;
+  hash_.clear();
+  return backoff_.next(random01);
+}
+
+std::function<double()> make_default_random() {
+  auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+  return [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+}
+
+void log_watch_exception(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    SPDLOG_ERROR("event=watch_failed error=\"{}\"", ex.what());
+  } catch (...) {
+    SPDLOG_ERROR("event=watch_failed error=unknown");
+  }
+}
+
+}  // namespace gatehouse::consul
