@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "consul/authorize.hpp"
+#include "consul/intention.hpp"
+#include "consul/raw_json.hpp"
 
 namespace gatehouse::consul {
 namespace {
@@ -103,6 +105,49 @@ TEST(JsonDecodeTest, AuthorizeResponseRoundTrip) {
   EXPECT_EQ(*back, resp);
   EXPECT_EQ(nlohmann::json(resp).dump(),
             R"({"Authorized":true,"Reason":"Default behavior configured by ACLs"})");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
+
+namespace gatehouse::consul {
+namespace {
+
+TEST(JsonDecodeTest, NlohmannFromJsonThrowsDecodeErrorWithGoText) {
+  const auto j = nlohmann::json::parse(R"({"SourceName":["web"]})");
+  try {
+    static_cast<void>(j.get<Intention>());
+    FAIL() << "expected DecodeError";
+  } catch (const DecodeError& e) {
+    EXPECT_STREQ(e.what(),
+                 "json: cannot unmarshal array into Go struct field Intention.SourceName of type "
+                 "string");
+  }
+}
+
+TEST(JsonDecodeTest, NumbersOutOfRangeCarryTheLiteral) {
+  const auto r = decode_json<Intention>(R"({"CreateIndex":-1})", kStrictBody);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(),
+            "json: cannot unmarshal number -1 into Go struct field Intention.CreateIndex of type "
+            "uint64");
+}
+
+TEST(JsonDecodeTest, NestedErrorsNameInnermostStructAndFullPath) {
+  const auto r =
+      decode_json<Intention>(R"({"Permissions":[{"HTTP":{"Methods":"GET"}}]})", kStrictBody);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(),
+            "json: cannot unmarshal string into Go struct field "
+            "IntentionHTTPPermission.Permissions.HTTP.Methods of type []string");
+}
+
+TEST(RawJsonTest, KeepsAnObjectVerbatim) {
+  const RawJson raw{nlohmann::json::parse(R"({"b":[1,2],"a":{"x":null}})")};
+  EXPECT_FALSE(raw.empty());
+  EXPECT_EQ(raw.value(), nlohmann::json::parse(R"({"a":{"x":null},"b":[1,2]})"));
+  EXPECT_TRUE(RawJson{}.empty());
+  EXPECT_TRUE(RawJson{}.value().is_null());
 }
 
 }  // namespace
