@@ -1,0 +1,113 @@
+#include "consul/object_decoder.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+namespace gatehouse::consul {
+namespace {
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Go's encoding/json folds ASCII case when no key matches exactly.
+bool equal_fold(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+// `destination_name` matches `DestinationName` when snake_case keys are accepted.
+bool equal_snake(std::string_view key, std::string_view name) {
+  std::string folded;
+  for (char c : key)
+    if (c != '_') folded.push_back(c);
+  return equal_fold(folded, name);
+}
+
+}  // namespace
+
+std::string_view json_kind(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::boolean:
+      return "bool";
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+      return "number";
+    case nlohmann::json::value_t::array:
+      return "array";
+    case nlohmann::json::value_t::object:
+      return "object";
+    default:
+      return "null";
+  }
+}
+
+std::string_view go_struct_name(std::string_view go_type) {
+  const auto dot = go_type.rfind('.');
+  return dot == std::string_view::npos ? go_type : go_type.substr(dot + 1);
+}
+
+void DecodeContext::type_error(const nlohmann::json& value, std::string_view go_type,
+                               std::string_view go_struct, std::string_view literal) {
+  std::string what{json_kind(value)};
+  if (!literal.empty()) what += " " + std::string{literal};
+  std::string message = "json: cannot unmarshal " + what;
+  if (path_.empty() || go_struct.empty()) {
+    message += " into Go value of type " + std::string{go_type};
+  } else {
+    std::string path;
+    for (const auto& name : path_) {
+      if (!path.empty()) path += '.';
+      path += name;
+    }
+    message += " into Go struct field " + std::string{go_struct} + "." + path + " of type " +
+               std::string{go_type};
+  }
+  fail(std::move(message));
+}
+
+boost::system::result<nlohmann::json, std::string> parse_go_json(std::string_view body) {
+  const auto first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return Failure{"EOF"};
+  std::istringstream in{std::string{body}};
+  nlohmann::json value;
+  try {
+    in >> value;  // stops after the first value, as Go's Decoder does
+  } catch (const nlohmann::json::parse_error& e) {
+    if (e.byte > body.size()) return Failure{"unexpected EOF"};
+    const char bad = body[e.byte == 0 ? 0 : e.byte - 1];
+    return Failure{"invalid character '" + std::string(1, bad) + "' looking for beginning of value"};
+  }
+  return boost::system::result<nlohmann::json, std::string>{boost::system::in_place_value, std::move(value)};
+}
+
+const nlohmann::json* ObjectDecoder::take(std::string_view name) {
+  const nlohmann::json* found = nullptr;
+  bool exact = false;
+  for (const auto& [key, value] : object_.items()) {
+    const bool is_exact = key == name;
+    const bool matches = is_exact || equal_fold(key, name) ||
+                         (ctx_.options().snake_case_keys && equal_snake(key, name));
+    if (!matches) continue;
+    consumed_.push_back(key);
+    if (found == nullptr || (is_exact && !exact)) {
+      found = &value;
+      exact = is_exact;
+    }
+  }
+  return found;
+}
+
+void ObjectDecoder::finish() {
+  if (ctx_.failed() || !ctx_.options().reject_unknown_fields) return;
+  for (const auto& [key, value] : object_.items()) {
+    if (std::find(consumed_.begin(), consumed_.end(), key) == consumed_.end()) {
+      ctx_.fail("json: unknown field \"" + key + "\"");
+      return;
+    }
+  }
+}
+
+}  // namespace gatehouse::consul
