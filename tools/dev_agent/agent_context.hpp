@@ -22,6 +22,9 @@ struct AgentContext {
   std::string node_id;  // a random UUID per start, as a fresh -dev agent has
   StateStore& store;
   AclGate& acl;
+  CaManager& ca;
+  IntentionStore& intentions;
+  Catalog& catalog;
 };
 
 // An endpoint is a free coroutine; the context outlives every request, so it is passed by

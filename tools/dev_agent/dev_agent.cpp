@@ -6,6 +6,11 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 
+#include "tools/dev_agent/authorize_endpoint.hpp"
+#include "tools/dev_agent/ca_endpoints.hpp"
+#include "tools/dev_agent/config_endpoints.hpp"
+#include "tools/dev_agent/intention_endpoints.hpp"
+#include "tools/dev_agent/service_endpoints.hpp"
 #include "tools/dev_agent/status_endpoints.hpp"
 
 namespace gatehouse::tools {
@@ -15,13 +20,26 @@ namespace net = boost::asio;
 DevAgent::DevAgent(DevAgentOptions options)
     : options_{std::move(options)},
       acl_{options_.acl_token},
-      ctx_{options_, boost::uuids::to_string(boost::uuids::random_generator{}()), store_, acl_} {
+      ca_{store_, options_.datacenter},
+      intentions_{store_},
+      node_id_{boost::uuids::to_string(boost::uuids::random_generator{}())},
+      catalog_{store_, options_.node_name, options_.datacenter, node_id_},
+      ctx_{options_, node_id_, store_, acl_, ca_, intentions_, catalog_} {
   add_status_endpoints(router_, ctx_);
+  add_ca_endpoints(router_, ctx_);
+  add_authorize_endpoint(router_, ctx_);
+  add_intention_endpoints(router_, ctx_);
+  add_config_endpoints(router_, ctx_);
+  add_service_endpoints(router_, ctx_);
 }
 
 boost::system::result<std::unique_ptr<DevAgent>, std::string> DevAgent::create(
     DevAgentOptions options) {
-  return std::unique_ptr<DevAgent>{new DevAgent{std::move(options)}};
+  std::unique_ptr<DevAgent> agent{new DevAgent{std::move(options)}};
+  if (auto ok = agent->ca_.initialize(std::chrono::system_clock::now()); !ok) {
+    return {boost::system::in_place_error, ok.error()};
+  }
+  return agent;
 }
 
 net::awaitable<Response> DevAgent::handle(const Request& request) {

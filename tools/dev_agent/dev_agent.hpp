@@ -7,7 +7,10 @@
 
 #include "tools/dev_agent/acl_gate.hpp"
 #include "tools/dev_agent/agent_context.hpp"
+#include "tools/dev_agent/ca_manager.hpp"
+#include "tools/dev_agent/catalog.hpp"
 #include "tools/dev_agent/dev_agent_options.hpp"
+#include "tools/dev_agent/intention_store.hpp"
 #include "tools/dev_agent/router.hpp"
 #include "tools/dev_agent/state_store.hpp"
 
@@ -27,12 +30,18 @@ class DevAgent {
   // Releases blocked queries: the agent is stopping.
   void shutdown() { store_.notifier().shutdown(); }
 
+  const std::string& trust_domain() const { return ca_.trust_domain(); }
+
  private:
   explicit DevAgent(DevAgentOptions options);
 
   DevAgentOptions options_;
   StateStore store_;
   AclGate acl_;
+  CaManager ca_;
+  IntentionStore intentions_;
+  std::string node_id_;
+  Catalog catalog_;
   AgentContext ctx_;
   Router router_;
 };
