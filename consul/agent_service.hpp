@@ -12,8 +12,8 @@
 
 #include "consul/agent_service_registration.hpp"
 #include "consul/agent_weights.hpp"
-#include "consul/service_address.hpp"
 #include "consul/connect_proxy_config.hpp"
+#include "consul/service_address.hpp"
 
 namespace gatehouse::consul {
 
@@ -29,14 +29,14 @@ struct AgentService {
   std::map<std::string, std::string> meta;  // {} when empty
   int port = 0;
   std::string address;
-  std::string socket_path;                                  // omitempty
+  std::string socket_path;                                 // omitempty
   std::map<std::string, ServiceAddress> tagged_addresses;  // omitempty
   AgentWeights weights;
   bool enable_tag_override = false;
   std::uint64_t create_index = 0;  // omitempty on the agent endpoints
   std::uint64_t modify_index = 0;
-  std::string content_hash;                  // omitempty
-  std::optional<ConnectProxyConfig> proxy;   // omitempty
+  std::string content_hash;                    // omitempty
+  std::optional<ConnectProxyConfig> proxy;     // omitempty
   std::optional<AgentServiceConnect> connect;  // omitempty
   std::string peer_name;                       // omitempty
   std::string namespace_;                      // omitempty (Enterprise)

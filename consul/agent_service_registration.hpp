@@ -28,8 +28,8 @@ struct AgentServiceRegistration;
 struct AgentServiceConnect {
   static constexpr std::string_view kGoType = "structs.ServiceConnect";
 
-  bool native = false;                                // omitempty
-  Boxed<AgentServiceRegistration> sidecar_service;   // omitempty
+  bool native = false;                              // omitempty
+  Boxed<AgentServiceRegistration> sidecar_service;  // omitempty
 
   friend bool operator==(const AgentServiceConnect&, const AgentServiceConnect&) = default;
 };
@@ -60,7 +60,8 @@ struct AgentServiceRegistration {
   // `Check` followed by `Checks`, as Consul's CheckTypes() orders them.
   std::vector<AgentServiceCheck> all_checks() const;
 
-  friend bool operator==(const AgentServiceRegistration&, const AgentServiceRegistration&) = default;
+  friend bool operator==(const AgentServiceRegistration&,
+                         const AgentServiceRegistration&) = default;
 };
 
 void to_json(nlohmann::json& j, const AgentServiceConnect& v);

@@ -39,7 +39,9 @@ nlohmann::json proxy_to_json(const ConnectProxyConfig& v, ProxyShape shape) {
   return j;
 }
 
-void to_json(nlohmann::json& j, const ConnectProxyConfig& v) { j = proxy_to_json(v, ProxyShape::agent); }
+void to_json(nlohmann::json& j, const ConnectProxyConfig& v) {
+  j = proxy_to_json(v, ProxyShape::agent);
+}
 
 void decode_fields(ObjectDecoder& d, ConnectProxyConfig& v) {
   d.field("DestinationServiceName", v.destination_service_name);

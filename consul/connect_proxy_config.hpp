@@ -18,10 +18,10 @@ class ObjectDecoder;
 struct ConnectProxyConfig {
   static constexpr std::string_view kGoType = "structs.ConnectProxyConfig";
 
-  std::string destination_service_name;  // omitempty
-  std::string destination_service_id;    // omitempty
-  std::string local_service_address;     // omitempty
-  int local_service_port = 0;            // omitempty
+  std::string destination_service_name;   // omitempty
+  std::string destination_service_id;     // omitempty
+  std::string local_service_address;      // omitempty
+  int local_service_port = 0;             // omitempty
   std::string local_service_socket_path;  // omitempty
   std::string mode;                       // "" | "transparent" | "direct"
   RawJson transparent_proxy;

@@ -6,22 +6,23 @@
 namespace gatehouse::consul {
 
 void to_json(nlohmann::json& j, const HealthCheck& v) {
-  j = nlohmann::json{{"Node", v.node},
-                     {"CheckID", v.check_id},
-                     {"Name", v.name},
-                     {"Status", v.status},
-                     {"Notes", v.notes},
-                     {"Output", v.output},
-                     {"ServiceID", v.service_id},
-                     {"ServiceName", v.service_name},
-                     {"ServiceTags", v.service_tags},
-                     {"Type", v.type},
-                     {"Interval", v.interval},
-                     {"Timeout", v.timeout},
-                     {"ExposedPort", v.exposed_port},
-                     {"Definition", v.definition.empty() ? nlohmann::json::object() : v.definition.value()},
-                     {"CreateIndex", v.create_index},
-                     {"ModifyIndex", v.modify_index}};
+  j = nlohmann::json{
+      {"Node", v.node},
+      {"CheckID", v.check_id},
+      {"Name", v.name},
+      {"Status", v.status},
+      {"Notes", v.notes},
+      {"Output", v.output},
+      {"ServiceID", v.service_id},
+      {"ServiceName", v.service_name},
+      {"ServiceTags", v.service_tags},
+      {"Type", v.type},
+      {"Interval", v.interval},
+      {"Timeout", v.timeout},
+      {"ExposedPort", v.exposed_port},
+      {"Definition", v.definition.empty() ? nlohmann::json::object() : v.definition.value()},
+      {"CreateIndex", v.create_index},
+      {"ModifyIndex", v.modify_index}};
   put_omitempty(j, "PeerName", v.peer_name);
 }
 

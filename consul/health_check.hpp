@@ -33,7 +33,7 @@ struct HealthCheck {
   std::string interval;
   std::string timeout;
   int exposed_port = 0;
-  RawJson definition;  // {} when empty
+  RawJson definition;     // {} when empty
   std::string peer_name;  // omitempty
   std::uint64_t create_index = 0;
   std::uint64_t modify_index = 0;

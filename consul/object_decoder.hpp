@@ -50,8 +50,8 @@ class DecodeContext {
   void push_field(std::string_view name) { path_.emplace_back(name); }
   void pop_field() { path_.pop_back(); }
   // `<Struct>.<A.B.C>` or empty at the top level.
-  void type_error(const nlohmann::json& value, std::string_view go_type,
-                  std::string_view go_struct, std::string_view literal = {});
+  void type_error(const nlohmann::json& value, std::string_view go_type, std::string_view go_struct,
+                  std::string_view literal = {});
 
  private:
   DecodeOptions options_;
@@ -318,7 +318,6 @@ void from_json_lenient(const nlohmann::json& j, T& out) {
 }  // namespace gatehouse::consul
 
 // Explicit instantiation of decode_json<T> for an API type, in that type's .cpp.
-#define GATEHOUSE_CONSUL_DECODE_JSON(...)                        \
-  template boost::system::result<__VA_ARGS__, std::string>      \
-  gatehouse::consul::decode_json<__VA_ARGS__>(std::string_view, \
-                                              gatehouse::consul::DecodeOptions)
+#define GATEHOUSE_CONSUL_DECODE_JSON(...)                  \
+  template boost::system::result<__VA_ARGS__, std::string> \
+  gatehouse::consul::decode_json<__VA_ARGS__>(std::string_view, gatehouse::consul::DecodeOptions)

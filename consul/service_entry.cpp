@@ -7,17 +7,20 @@
 namespace gatehouse::consul {
 
 bool ServiceEntry::passing() const {
-  return std::all_of(checks.begin(), checks.end(), [](const HealthCheck& c) { return c.passing(); });
+  return std::all_of(checks.begin(), checks.end(),
+                     [](const HealthCheck& c) { return c.passing(); });
 }
 
 const std::string& ServiceEntry::identity_service() const {
-  if (service.proxy && !service.proxy->destination_service_name.empty() && !(service.connect && service.connect->native))
+  if (service.proxy && !service.proxy->destination_service_name.empty() &&
+      !(service.connect && service.connect->native))
     return service.proxy->destination_service_name;
   return service.service;
 }
 
 void to_json(nlohmann::json& j, const ServiceEntry& v) {
-  j = nlohmann::json{{"Node", v.node}, {"Service", node_service_to_json(v.service)}, {"Checks", v.checks}};
+  j = nlohmann::json{
+      {"Node", v.node}, {"Service", node_service_to_json(v.service)}, {"Checks", v.checks}};
 }
 
 void decode_fields(ObjectDecoder& d, ServiceEntry& v) {

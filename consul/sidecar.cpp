@@ -64,8 +64,9 @@ boost::system::result<AgentServiceRegistration, std::string> derive_sidecar(
       for (int p = ports.min; p <= ports.max && sidecar.port < 1; ++p)
         if (!ports.in_use(p)) sidecar.port = p;
       if (sidecar.port < 1)
-        return Failure{"no port provided for sidecar_service and none left in the configured range [" +
-                       std::to_string(ports.min) + ", " + std::to_string(ports.max) + "]"};
+        return Failure{
+            "no port provided for sidecar_service and none left in the configured range [" +
+            std::to_string(ports.min) + ", " + std::to_string(ports.max) + "]"};
     }
   }
 

@@ -17,14 +17,14 @@ inline constexpr std::string_view kUpstreamPreparedQuery = "prepared_query";
 struct Upstream {
   static constexpr std::string_view kGoType = "structs.Upstream";
 
-  std::string destination_type;  // omitempty; "service" (default) | "prepared_query"
+  std::string destination_type;       // omitempty; "service" (default) | "prepared_query"
   std::string destination_namespace;  // omitempty
   std::string destination_partition;  // omitempty
   std::string destination_peer;       // omitempty
   std::string destination_name;
-  std::string datacenter;           // omitempty
-  std::string local_bind_address;   // omitempty
-  int local_bind_port = 0;          // omitempty
+  std::string datacenter;              // omitempty
+  std::string local_bind_address;      // omitempty
+  int local_bind_port = 0;             // omitempty
   std::string local_bind_socket_path;  // omitempty
   std::string local_bind_socket_mode;  // omitempty
   RawJson config;                      // omitempty; opaque map
