@@ -83,8 +83,8 @@ boost::system::result<SpiffeId, std::string> leaf_identity(const X509* leaf) {
 
 }  // namespace
 
-TlsContext::TlsContext(boost::asio::ssl::context context, Role role, std::string trust_domain,
-                       std::string leaf_serial, SpiffeId leaf_id,
+TlsContext::TlsContext(BuildKey /*key*/, boost::asio::ssl::context context, Role role,
+                       std::string trust_domain, std::string leaf_serial, SpiffeId leaf_id,
                        std::chrono::system_clock::time_point leaf_not_after)
     : context_(std::move(context)),
       role_(role),
@@ -113,8 +113,8 @@ Built TlsContext::build(Role role, const LeafMaterial& leaf, const TrustMaterial
   if (auto r = load_roots(ctx.get(), trust); !r) return r.error();
 
   const X509* cert = chain->front().get();
-  return std::make_shared<const TlsContext>(boost::asio::ssl::context{ctx.release()}, role,
-                                            trust.trust_domain, serial_colon_hex(cert),
+  return std::make_shared<const TlsContext>(BuildKey{}, boost::asio::ssl::context{ctx.release()},
+                                            role, trust.trust_domain, serial_colon_hex(cert),
                                             std::move(*id), not_after(cert));
 }
 

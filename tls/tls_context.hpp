@@ -42,7 +42,12 @@ class TlsContext {
   const SpiffeId& leaf_id() const { return leaf_id_; }
   std::chrono::system_clock::time_point leaf_not_after() const { return leaf_not_after_; }
 
-  TlsContext(boost::asio::ssl::context context, Role role, std::string trust_domain,
+  // Only build() can make the key, so every TlsContext has passed its checks.
+  class BuildKey {
+    friend class TlsContext;
+    BuildKey() = default;
+  };
+  TlsContext(BuildKey, boost::asio::ssl::context context, Role role, std::string trust_domain,
              std::string leaf_serial, SpiffeId leaf_id,
              std::chrono::system_clock::time_point leaf_not_after);
 

@@ -12,26 +12,26 @@ SpiffeId parse(const std::string& uri) {
   return *id;
 }
 
-const ServiceIdentity kExpectedDb{"aaaa.consul", "default", "default", "dc1", "db"};
+ServiceIdentity expected_db() { return {"aaaa.consul", "default", "default", "dc1", "db"}; }
 
 TEST(VerifyServerIdentity, ExactMatchPasses) {
-  EXPECT_TRUE(
-      verify_server_identity(parse("spiffe://aaaa.consul/ns/default/dc/dc1/svc/db"), kExpectedDb));
+  EXPECT_TRUE(verify_server_identity(parse("spiffe://aaaa.consul/ns/default/dc/dc1/svc/db"),
+                                     expected_db()));
 }
 
 TEST(VerifyServerIdentity, TrustDomainIsNotCompared) {
-  EXPECT_TRUE(
-      verify_server_identity(parse("spiffe://bbbb.consul/ns/default/dc/dc1/svc/db"), kExpectedDb));
+  EXPECT_TRUE(verify_server_identity(parse("spiffe://bbbb.consul/ns/default/dc/dc1/svc/db"),
+                                     expected_db()));
 }
 
 TEST(VerifyServerIdentity, ComparisonIgnoresCase) {
-  EXPECT_TRUE(
-      verify_server_identity(parse("spiffe://aaaa.consul/ns/Default/dc/DC1/svc/DB"), kExpectedDb));
+  EXPECT_TRUE(verify_server_identity(parse("spiffe://aaaa.consul/ns/Default/dc/DC1/svc/DB"),
+                                     expected_db()));
 }
 
 TEST(VerifyServerIdentity, OtherServiceFailsWithConsulText) {
-  const auto r =
-      verify_server_identity(parse("spiffe://bbbb.consul/ns/default/dc/dc1/svc/web"), kExpectedDb);
+  const auto r = verify_server_identity(parse("spiffe://bbbb.consul/ns/default/dc/dc1/svc/web"),
+                                        expected_db());
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error(),
             "peer certificate mismatch got spiffe://bbbb.consul/ns/default/dc/dc1/svc/web, want "
@@ -39,14 +39,14 @@ TEST(VerifyServerIdentity, OtherServiceFailsWithConsulText) {
 }
 
 TEST(VerifyServerIdentity, OtherDatacenterOrNamespaceFails) {
+  EXPECT_FALSE(verify_server_identity(parse("spiffe://aaaa.consul/ns/default/dc/dc2/svc/db"),
+                                      expected_db()));
   EXPECT_FALSE(
-      verify_server_identity(parse("spiffe://aaaa.consul/ns/default/dc/dc2/svc/db"), kExpectedDb));
-  EXPECT_FALSE(
-      verify_server_identity(parse("spiffe://aaaa.consul/ns/other/dc/dc1/svc/db"), kExpectedDb));
+      verify_server_identity(parse("spiffe://aaaa.consul/ns/other/dc/dc1/svc/db"), expected_db()));
   EXPECT_FALSE(verify_server_identity(parse("spiffe://aaaa.consul/ap/p1/ns/default/dc/dc1/svc/db"),
-                                      kExpectedDb));
-  EXPECT_FALSE(
-      verify_server_identity(parse("spiffe://aaaa.consul/agent/client/dc/dc1/id/db"), kExpectedDb));
+                                      expected_db()));
+  EXPECT_FALSE(verify_server_identity(parse("spiffe://aaaa.consul/agent/client/dc/dc1/id/db"),
+                                      expected_db()));
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ struct ParseCase {
   SpiffeId::Identity expected;
 };
 
+// GoogleTest looks this name up to print parameters.
+// NOLINTNEXTLINE(readability-identifier-naming)
 void PrintTo(const ParseCase& c, std::ostream* os) { *os << c.uri; }
 
 class SpiffeIdParse : public ::testing::TestWithParam<ParseCase> {};
@@ -74,6 +76,8 @@ struct RejectCase {
   std::string reason;
 };
 
+// GoogleTest looks this name up to print parameters.
+// NOLINTNEXTLINE(readability-identifier-naming)
 void PrintTo(const RejectCase& c, std::ostream* os) { *os << c.uri; }
 
 class SpiffeIdReject : public ::testing::TestWithParam<RejectCase> {};

@@ -286,6 +286,8 @@ struct SanCase {
   std::string reason;
 };
 
+// GoogleTest looks this name up to print parameters.
+// NOLINTNEXTLINE(readability-identifier-naming)
 void PrintTo(const SanCase& c, std::ostream* os) { *os << c.san_conf; }
 
 class PeerIdentityRefusal : public ::testing::TestWithParam<SanCase> {};
