@@ -63,9 +63,9 @@ void decode_fields(ObjectDecoder& d, AgentServiceCheck& v) {
   d.field("Args", v.script_args);
   d.field("DockerContainerID", v.docker_container_id);
   d.field("Shell", v.shell);
-  d.field("Interval", v.interval);
-  d.field("Timeout", v.timeout);
-  d.field("TTL", v.ttl);
+  d.duration_field("Interval", v.interval);
+  d.duration_field("Timeout", v.timeout);
+  d.duration_field("TTL", v.ttl);
   d.field("HTTP", v.http);
   d.field("Header", v.header);
   d.field("Method", v.method);
@@ -88,7 +88,7 @@ void decode_fields(ObjectDecoder& d, AgentServiceCheck& v) {
   d.field("SuccessBeforePassing", v.success_before_passing);
   d.field("FailuresBeforeWarning", v.failures_before_warning);
   d.field("FailuresBeforeCritical", v.failures_before_critical);
-  d.field("DeregisterCriticalServiceAfter", v.deregister_critical_service_after);
+  d.duration_field("DeregisterCriticalServiceAfter", v.deregister_critical_service_after);
   d.field("OutputMaxSize", v.output_max_size);
 }
 

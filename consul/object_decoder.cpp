@@ -4,6 +4,8 @@
 #include <cctype>
 #include <sstream>
 
+#include "consul/go_duration.hpp"
+
 namespace gatehouse::consul {
 namespace {
 
@@ -100,6 +102,18 @@ const nlohmann::json* ObjectDecoder::take(std::string_view name) {
     }
   }
   return found;
+}
+
+void ObjectDecoder::duration_field(std::string_view name, std::string& out) {
+  if (ctx_.failed()) return;
+  const nlohmann::json* value = take(name);
+  if (value == nullptr) return;
+  if (value->is_string()) {
+    out = value->get<std::string>();
+  } else if (value->is_number()) {
+    out = format_go_duration(
+        std::chrono::nanoseconds{static_cast<std::int64_t>(value->get<double>())});
+  }
 }
 
 void ObjectDecoder::finish() {

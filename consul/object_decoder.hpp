@@ -165,6 +165,10 @@ class ObjectDecoder {
     ctx_.pop_field();
     return !value->is_null();
   }
+  // A Go time.Duration that Consul's custom unmarshalling accepts as text ("10s") or as a number
+  // of nanoseconds; a number is stored in its Go text form. Other JSON kinds are ignored, as
+  // Consul's interface{}-typed aux fields do.
+  void duration_field(std::string_view name, std::string& out);
   // A key Consul accepts and this model drops (e.g. Enterprise-only response fields).
   void ignore(std::string_view name) { static_cast<void>(take(name)); }
   // In strict mode: the first unconsumed key is `json: unknown field "<key>"`.
