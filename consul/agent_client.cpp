@@ -294,40 +294,33 @@ net::awaitable<ApiResult<void>> AgentClient::delete_service_intentions(std::stri
 
 // --- Health and agent services
 
-net::awaitable<ApiResult<Blocking<RawJson>>> AgentClient::health_connect(std::string service,
-                                                                        bool passing,
-                                                                        BlockingQuery q) {
+net::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> AgentClient::health_connect(
+    std::string service, bool passing, BlockingQuery q) {
   HttpRequest req = blocking_request("/v1/health/connect/" + service, q);
   if (passing) req.query.emplace(req.query.begin(), "passing", "");
   auto r = co_await send(std::move(req));
-  if (!r) co_return failed<Blocking<RawJson>>(r.error());
-  auto body = parse(*r);
-  if (!body) co_return failed<Blocking<RawJson>>(body.error());
-  co_return with_meta(ApiResult<RawJson>{RawJson{*body}}, *r);
+  if (!r) co_return failed<Blocking<std::vector<ServiceEntry>>>(r.error());
+  co_return with_meta(decode<std::vector<ServiceEntry>>(*r), *r);
 }
 
-net::awaitable<ApiResult<Blocking<RawJson>>> AgentClient::agent_service(std::string id,
-                                                                       BlockingQuery q) {
+net::awaitable<ApiResult<Blocking<AgentService>>> AgentClient::agent_service(std::string id,
+                                                                            BlockingQuery q) {
   q.index = 0;  // this endpoint blocks on the content hash only
   auto r = co_await send(blocking_request("/v1/agent/service/" + id, q));
-  if (!r) co_return failed<Blocking<RawJson>>(r.error());
-  auto body = parse(*r);
-  if (!body) co_return failed<Blocking<RawJson>>(body.error());
-  co_return with_meta(ApiResult<RawJson>{RawJson{*body}}, *r);
+  if (!r) co_return failed<Blocking<AgentService>>(r.error());
+  co_return with_meta(decode<AgentService>(*r), *r);
 }
 
-net::awaitable<ApiResult<RawJson>> AgentClient::agent_services() {
+net::awaitable<ApiResult<std::map<std::string, AgentService>>> AgentClient::agent_services() {
   auto r = co_await send(make("GET", "/v1/agent/services", request_timeout_));
-  if (!r) co_return failed<RawJson>(r.error());
-  auto body = parse(*r);
-  if (!body) co_return failed<RawJson>(body.error());
-  co_return RawJson{*body};
+  if (!r) co_return failed<std::map<std::string, AgentService>>(r.error());
+  co_return decode<std::map<std::string, AgentService>>(*r);
 }
 
-net::awaitable<ApiResult<void>> AgentClient::register_service(RawJson registration,
-                                                              bool replace_existing_checks) {
-  HttpRequest req =
-      with_json(make("PUT", "/v1/agent/service/register", request_timeout_), registration.text());
+net::awaitable<ApiResult<void>> AgentClient::register_service(
+    AgentServiceRegistration registration, bool replace_existing_checks) {
+  HttpRequest req = with_json(make("PUT", "/v1/agent/service/register", request_timeout_),
+                              encode(registration));
   if (replace_existing_checks) req.query.emplace_back("replace-existing-checks", "true");
   auto r = co_await send(std::move(req));
   if (!r) co_return failed<void>(r.error());

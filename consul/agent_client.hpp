@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "consul/agent_config.hpp"
+#include "consul/agent_service.hpp"
+#include "consul/agent_service_registration.hpp"
 #include "consul/api_error.hpp"
 #include "consul/authorize.hpp"
 #include "consul/blocking_query.hpp"
@@ -27,8 +29,8 @@
 #include "consul/intention.hpp"
 #include "consul/intention_match.hpp"
 #include "consul/leaf_cert.hpp"
-#include "consul/raw_json.hpp"
 #include "consul/service_defaults_entry.hpp"
+#include "consul/service_entry.hpp"
 #include "consul/service_intentions_entry.hpp"
 
 namespace gatehouse::consul {
@@ -110,19 +112,22 @@ class AgentClient {
   boost::asio::awaitable<ApiResult<ServiceIntentionsEntry>> service_intentions(std::string name);
   boost::asio::awaitable<ApiResult<void>> delete_service_intentions(std::string name);
 
-  // --- Catalog/health and the local agent's services. Values are kept as JSON until the typed
-  // structs (ServiceEntry, AgentService) are used here.
-  boost::asio::awaitable<ApiResult<Blocking<RawJson>>> health_connect(std::string service,
-                                                                      bool passing,
-                                                                      BlockingQuery q);
-  boost::asio::awaitable<ApiResult<Blocking<RawJson>>> health_connect(std::string service) {
+  // --- Health and the local agent's services.
+  // GET /v1/health/connect/<service>[?passing]: sidecars and native services of `service`.
+  boost::asio::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> health_connect(
+      std::string service, bool passing, BlockingQuery q);
+  boost::asio::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> health_connect(
+      std::string service) {
     return health_connect(std::move(service), true, BlockingQuery{});
   }
-  // Hash-based blocking (X-Consul-ContentHash).
-  boost::asio::awaitable<ApiResult<Blocking<RawJson>>> agent_service(std::string id,
-                                                                     BlockingQuery q);
-  boost::asio::awaitable<ApiResult<RawJson>> agent_services();
-  boost::asio::awaitable<ApiResult<void>> register_service(RawJson registration,
+  // GET /v1/agent/service/<id>: hash-based blocking (X-Consul-ContentHash); q.index is ignored.
+  boost::asio::awaitable<ApiResult<Blocking<AgentService>>> agent_service(std::string id,
+                                                                          BlockingQuery q);
+  boost::asio::awaitable<ApiResult<Blocking<AgentService>>> agent_service(std::string id) {
+    return agent_service(std::move(id), BlockingQuery{});
+  }
+  boost::asio::awaitable<ApiResult<std::map<std::string, AgentService>>> agent_services();
+  boost::asio::awaitable<ApiResult<void>> register_service(AgentServiceRegistration registration,
                                                            bool replace_existing_checks);
   boost::asio::awaitable<ApiResult<void>> deregister_service(std::string id);
 

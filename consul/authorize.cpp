@@ -5,8 +5,9 @@
 namespace gatehouse::consul {
 
 void to_json(nlohmann::json& j, const AuthorizeRequest& v) {
-  j = nlohmann::json{
-      {"Target", v.target}, {"ClientCertURI", v.client_cert_uri}, {"ClientCertSerial", v.client_cert_serial}};
+  j = nlohmann::json{{"Target", v.target},
+                     {"ClientCertURI", v.client_cert_uri},
+                     {"ClientCertSerial", v.client_cert_serial}};
 }
 
 void decode_fields(ObjectDecoder& d, AuthorizeRequest& v) {

@@ -45,16 +45,20 @@ boost::system::result<CaProviderSettings, std::string> CaConfiguration::provider
         {"PrivateKey", &s.private_key},
         {"RootCert", &s.root_cert},
         {"PrivateKeyType", &s.private_key_type}}) {
-    if (!text(key, *out)) return Failure{"error decoding config: '" + std::string{key} + "' expected type 'string'"};
+    if (!text(key, *out))
+      return Failure{"error decoding config: '" + std::string{key} + "' expected type 'string'"};
   }
-  if (const auto* bits = find_key(config_value, "PrivateKeyBits"); bits != nullptr && !bits->is_null()) {
+  if (const auto* bits = find_key(config_value, "PrivateKeyBits");
+      bits != nullptr && !bits->is_null()) {
     if (bits->is_number_integer()) {
       s.private_key_bits = bits->get<int>();
-    } else if (bits->is_number_float() && bits->get<double>() == static_cast<int>(bits->get<double>())) {
+    } else if (bits->is_number_float() &&
+               bits->get<double>() == static_cast<int>(bits->get<double>())) {
       s.private_key_bits = static_cast<int>(bits->get<double>());
     } else if (bits->is_string()) {
       const auto& str = bits->get_ref<const std::string&>();
-      const auto [ptr, ec] = std::from_chars(str.data(), str.data() + str.size(), s.private_key_bits);
+      const auto [ptr, ec] =
+          std::from_chars(str.data(), str.data() + str.size(), s.private_key_bits);
       if (ec != std::errc{} || ptr != str.data() + str.size())
         return Failure{"error decoding config: cannot parse 'PrivateKeyBits' as int"};
     } else {
@@ -65,12 +69,10 @@ boost::system::result<CaProviderSettings, std::string> CaConfiguration::provider
 }
 
 void to_json(nlohmann::json& j, const CaConfiguration& v) {
-  j = nlohmann::json{{"Provider", v.provider},
-                     {"Config", v.config.value()},
-                     {"State", nil_if_empty(v.state)},
-                     {"ForceWithoutCrossSigning", v.force_without_cross_signing},
-                     {"CreateIndex", v.create_index},
-                     {"ModifyIndex", v.modify_index}};
+  j = nlohmann::json{
+      {"Provider", v.provider},         {"Config", v.config.value()},
+      {"State", nil_if_empty(v.state)}, {"ForceWithoutCrossSigning", v.force_without_cross_signing},
+      {"CreateIndex", v.create_index},  {"ModifyIndex", v.modify_index}};
 }
 
 void decode_fields(ObjectDecoder& d, CaConfiguration& v) {

@@ -52,9 +52,8 @@ void decode_fields(ObjectDecoder& d, CaRoot& v) {
 void from_json(const nlohmann::json& j, CaRoot& v) { from_json_lenient(j, v); }
 
 void to_json(nlohmann::json& j, const CaRoots& v) {
-  j = nlohmann::json{{"ActiveRootID", v.active_root_id},
-                     {"TrustDomain", v.trust_domain},
-                     {"Roots", v.roots}};
+  j = nlohmann::json{
+      {"ActiveRootID", v.active_root_id}, {"TrustDomain", v.trust_domain}, {"Roots", v.roots}};
 }
 
 void decode_fields(ObjectDecoder& d, CaRoots& v) {

@@ -21,7 +21,7 @@ struct CaRoot {
   std::string external_trust_domain;
   std::string not_before;  // RFC 3339
   std::string not_after;
-  std::string root_cert;                       // PEM, ends with '\n'
+  std::string root_cert;                        // PEM, ends with '\n'
   std::vector<std::string> intermediate_certs;  // null in JSON when empty
   std::string signing_cert;                     // omitempty; stripped by servers
   std::string signing_key;                      // omitempty; never logged

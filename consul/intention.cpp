@@ -17,8 +17,9 @@ constexpr std::size_t kMetaKeyMaxLength = 128;
 constexpr std::size_t kMetaValueMaxLength = 512;
 
 std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
   return s;
 }
 
@@ -47,7 +48,8 @@ std::string cli_name(const std::string& partition, const std::string& ns, const 
 void check_wildcard(std::vector<std::string>& errors, std::string_view field,
                     const std::string& value) {
   if (value != kWildcard && value.find('*') != std::string::npos)
-    errors.push_back(std::string{field} + ": wildcard character '*' cannot be used with partial values");
+    errors.push_back(std::string{field} +
+                     ": wildcard character '*' cannot be used with partial values");
 }
 
 }  // namespace
@@ -57,8 +59,8 @@ void Intention::update_precedence() {
 }
 
 std::string Intention::to_string() const {
-  std::string detail = is_l7() ? "Permissions: " + std::to_string(permissions.size())
-                               : "Action: " + upper(action);
+  std::string detail =
+      is_l7() ? "Permissions: " + std::to_string(permissions.size()) : "Action: " + upper(action);
   std::string id_part = id.empty() ? std::string{} : "ID: " + id + ", ";
   return qualified_name(source_partition, source_ns, source_name, source_peer) + " => " +
          qualified_name(destination_partition, destination_ns, destination_name) + " (" + id_part +

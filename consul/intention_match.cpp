@@ -8,8 +8,8 @@ namespace {
 
 std::string_view or_default(std::string_view s) { return s.empty() ? kDefaultNamespace : s; }
 
-bool side_matches(std::string_view ixn_partition, std::string_view ixn_ns, std::string_view ixn_name,
-                  const ServiceRef& service) {
+bool side_matches(std::string_view ixn_partition, std::string_view ixn_ns,
+                  std::string_view ixn_name, const ServiceRef& service) {
   if (or_default(ixn_partition) != or_default(service.partition)) return false;
   const auto ns = or_default(ixn_ns);
   if (ns != kWildcard && ns != or_default(service.ns)) return false;
@@ -41,8 +41,8 @@ std::vector<Intention> match_intentions(std::span<const Intention> all, MatchBy 
                                         const ServiceRef& service) {
   std::vector<Intention> out;
   for (const auto& ixn : all) {
-    const bool hit = by == MatchBy::source ? source_matches(ixn, service)
-                                           : destination_matches(ixn, service);
+    const bool hit =
+        by == MatchBy::source ? source_matches(ixn, service) : destination_matches(ixn, service);
     if (hit) out.push_back(ixn);
   }
   sort_intentions(out);

@@ -19,8 +19,8 @@ constexpr std::array<std::string_view, 9> kHttpMethods{
 
 std::optional<std::string> validate_permission(const IntentionPermission& perm,
                                                std::size_t source_index, std::size_t perm_index) {
-  const std::string at =
-      "Sources[" + std::to_string(source_index) + "].Permissions[" + std::to_string(perm_index) + "]";
+  const std::string at = "Sources[" + std::to_string(source_index) + "].Permissions[" +
+                         std::to_string(perm_index) + "]";
   if (perm.action != "allow" && perm.action != "deny")
     return at + ".Action must be set to 'allow' or 'deny'";
   const std::string prefix = at + ".HTTP";
@@ -73,8 +73,9 @@ std::optional<std::string> validate_permission(const IntentionPermission& perm,
 void normalize_permission(IntentionPermission& perm) {
   if (!perm.http) return;
   for (auto& m : perm.http->methods)
-    std::transform(m.begin(), m.end(), m.begin(),
-                   [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+    std::transform(m.begin(), m.end(), m.begin(), [](char c) {
+      return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    });
 }
 
 void to_json(nlohmann::json& j, const IntentionHttpHeaderPermission& v) {
@@ -97,7 +98,9 @@ void decode_fields(ObjectDecoder& d, IntentionHttpHeaderPermission& v) {
   d.field("Invert", v.invert);
 }
 
-void from_json(const nlohmann::json& j, IntentionHttpHeaderPermission& v) { from_json_lenient(j, v); }
+void from_json(const nlohmann::json& j, IntentionHttpHeaderPermission& v) {
+  from_json_lenient(j, v);
+}
 
 void to_json(nlohmann::json& j, const IntentionHttpPermission& v) {
   j = nlohmann::json::object();

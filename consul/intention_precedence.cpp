@@ -33,7 +33,8 @@ int intention_precedence(std::string_view source_ns, std::string_view source_nam
   return max - (2 - count_exact(source_ns, source_name));
 }
 
-std::optional<std::string> validate_intention_wildcards(std::string_view ns, std::string_view name) {
+std::optional<std::string> validate_intention_wildcards(std::string_view ns,
+                                                        std::string_view name) {
   ns = ns_or_default(ns);
   if (ns != kWildcard && ns.find('*') != std::string_view::npos)
     return "Namespace: wildcard character '*' cannot be used with partial values";

@@ -11,8 +11,8 @@ char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned 
 
 // Go's encoding/json folds ASCII case when no key matches exactly.
 bool equal_fold(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 // `destination_name` matches `DestinationName` when snake_case keys are accepted.
@@ -78,9 +78,11 @@ boost::system::result<nlohmann::json, std::string> parse_go_json(std::string_vie
   } catch (const nlohmann::json::parse_error& e) {
     if (e.byte > body.size()) return Failure{"unexpected EOF"};
     const char bad = body[e.byte == 0 ? 0 : e.byte - 1];
-    return Failure{"invalid character '" + std::string(1, bad) + "' looking for beginning of value"};
+    return Failure{"invalid character '" + std::string(1, bad) +
+                   "' looking for beginning of value"};
   }
-  return boost::system::result<nlohmann::json, std::string>{boost::system::in_place_value, std::move(value)};
+  return boost::system::result<nlohmann::json, std::string>{boost::system::in_place_value,
+                                                            std::move(value)};
 }
 
 const nlohmann::json* ObjectDecoder::take(std::string_view name) {

@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "consul/boxed.hpp"
 #include "consul/failure.hpp"
 #include "consul/json_decode.hpp"
 #include "consul/raw_json.hpp"
@@ -49,8 +50,8 @@ class DecodeContext {
   void push_field(std::string_view name) { path_.emplace_back(name); }
   void pop_field() { path_.pop_back(); }
   // `<Struct>.<A.B.C>` or empty at the top level.
-  void type_error(const nlohmann::json& value, std::string_view go_type,
-                  std::string_view go_struct, std::string_view literal = {});
+  void type_error(const nlohmann::json& value, std::string_view go_type, std::string_view go_struct,
+                  std::string_view literal = {});
 
  private:
   DecodeOptions options_;
@@ -111,6 +112,10 @@ template <class T>
 struct GoTypeName<std::optional<T>> {
   static std::string get() { return "*" + GoTypeName<T>::get(); }
 };
+template <class T>
+struct GoTypeName<Boxed<T>> {
+  static std::string get() { return "*" + GoTypeName<T>::get(); }
+};
 template <GoStruct T>
 struct GoTypeName<T> {
   static std::string get() { return std::string{T::kGoType}; }
@@ -129,6 +134,9 @@ void decode_container(const nlohmann::json& j, std::map<std::string, T>& out, De
                       std::string_view go_struct);
 template <class T>
 void decode_container(const nlohmann::json& j, std::optional<T>& out, DecodeContext& ctx,
+                      std::string_view go_struct);
+template <class T>
+void decode_container(const nlohmann::json& j, Boxed<T>& out, DecodeContext& ctx,
                       std::string_view go_struct);
 
 class ObjectDecoder {
@@ -277,6 +285,18 @@ void decode_container(const nlohmann::json& j, std::optional<T>& out, DecodeCont
 }
 
 template <class T>
+void decode_container(const nlohmann::json& j, Boxed<T>& out, DecodeContext& ctx,
+                      std::string_view go_struct) {
+  if (j.is_null()) {
+    out.reset();
+    return;
+  }
+  T item{};
+  decode_value(j, item, ctx, go_struct);
+  if (!ctx.failed()) out.emplace(std::move(item));
+}
+
+template <class T>
 boost::system::result<T, std::string> decode_json(std::string_view body, DecodeOptions options) {
   auto parsed = parse_go_json(body);
   if (!parsed) return Failure{parsed.error()};
@@ -298,7 +318,6 @@ void from_json_lenient(const nlohmann::json& j, T& out) {
 }  // namespace gatehouse::consul
 
 // Explicit instantiation of decode_json<T> for an API type, in that type's .cpp.
-#define GATEHOUSE_CONSUL_DECODE_JSON(...)                        \
-  template boost::system::result<__VA_ARGS__, std::string>      \
-  gatehouse::consul::decode_json<__VA_ARGS__>(std::string_view, \
-                                              gatehouse::consul::DecodeOptions)
+#define GATEHOUSE_CONSUL_DECODE_JSON(...)                  \
+  template boost::system::result<__VA_ARGS__, std::string> \
+  gatehouse::consul::decode_json<__VA_ARGS__>(std::string_view, gatehouse::consul::DecodeOptions)

@@ -5,7 +5,8 @@
 namespace gatehouse::consul {
 
 RawJson::RawJson(const nlohmann::json& value) {
-  if (!value.is_null()) text_ = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!value.is_null())
+    text_ = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 nlohmann::json RawJson::value() const {

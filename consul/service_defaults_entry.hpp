@@ -23,18 +23,18 @@ struct ServiceDefaultsEntry {
 
   std::string kind = std::string{kServiceDefaultsKind};
   std::string name;
-  std::string protocol;  // empty = tcp
-  std::string mode;      // omitempty
-  RawJson transparent_proxy;  // encoded {} when empty
-  std::string mutual_tls_mode;  // omitempty
-  RawJson mesh_gateway;         // encoded {} when empty
-  RawJson expose;               // encoded {} when empty
-  std::string external_sni;     // omitempty
-  RawJson upstream_config;      // omitempty
-  RawJson destination;          // omitempty
-  int max_inbound_connections = 0;    // omitempty
-  int local_connect_timeout_ms = 0;   // omitempty
-  int local_request_timeout_ms = 0;   // omitempty
+  std::string protocol;                     // empty = tcp
+  std::string mode;                         // omitempty
+  RawJson transparent_proxy;                // encoded {} when empty
+  std::string mutual_tls_mode;              // omitempty
+  RawJson mesh_gateway;                     // encoded {} when empty
+  RawJson expose;                           // encoded {} when empty
+  std::string external_sni;                 // omitempty
+  RawJson upstream_config;                  // omitempty
+  RawJson destination;                      // omitempty
+  int max_inbound_connections = 0;          // omitempty
+  int local_connect_timeout_ms = 0;         // omitempty
+  int local_request_timeout_ms = 0;         // omitempty
   std::string balance_inbound_connections;  // omitempty
   std::vector<RawJson> envoy_extensions;    // omitempty
   std::map<std::string, std::string> meta;  // omitempty

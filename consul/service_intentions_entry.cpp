@@ -26,7 +26,8 @@ std::optional<std::string> validate_meta(const std::map<std::string, std::string
     return "Meta exceeds maximum element count " + std::to_string(kMetaMaxKeyPairs);
   for (const auto& [k, v] : meta) {
     if (k.size() > kMetaKeyMaxLength)
-      return "Meta key " + go_quote(k) + " exceeds maximum length " + std::to_string(kMetaKeyMaxLength);
+      return "Meta key " + go_quote(k) + " exceeds maximum length " +
+             std::to_string(kMetaKeyMaxLength);
     if (v.size() > kMetaValueMaxLength)
       return "Meta value for key " + go_quote(k) + " exceeds maximum length " +
              std::to_string(kMetaValueMaxLength);
@@ -34,8 +35,9 @@ std::optional<std::string> validate_meta(const std::map<std::string, std::string
   return std::nullopt;
 }
 
-std::optional<std::string> validate_source(const ServiceIntentionsEntry& e, const SourceIntention& src,
-                                           std::size_t i, bool legacy_write) {
+std::optional<std::string> validate_source(const ServiceIntentionsEntry& e,
+                                           const SourceIntention& src, std::size_t i,
+                                           bool legacy_write) {
   if (src.name.empty()) return at(i) + ".Name is required";
   if (auto err = validate_intention_wildcards(src.namespace_, src.name)) return at(i) + "." + *err;
   if (!src.peer.empty() && !src.partition.empty())
@@ -49,7 +51,8 @@ std::optional<std::string> validate_source(const ServiceIntentionsEntry& e, cons
 
   if (legacy_write) {
     if (!src.peer.empty()) return at(i) + ".Peer cannot be set by legacy intentions";
-    if (!src.sameness_group.empty()) return at(i) + ".SamenessGroup cannot be set by legacy intentions";
+    if (!src.sameness_group.empty())
+      return at(i) + ".SamenessGroup cannot be set by legacy intentions";
     if (src.legacy_meta.size() > kMetaMaxKeyPairs)
       return at(i) + ".Meta exceeds maximum element count " + std::to_string(kMetaMaxKeyPairs);
     for (const auto& [k, v] : src.legacy_meta) {
@@ -183,18 +186,20 @@ std::vector<Intention> ServiceIntentionsEntry::to_intentions() const {
   return out;
 }
 
-SourceIntention* ServiceIntentionsEntry::find_source(std::string_view ns, std::string_view src_name) {
+SourceIntention* ServiceIntentionsEntry::find_source(std::string_view ns,
+                                                     std::string_view src_name) {
   for (auto& src : sources)
-    if (src.peer.empty() && src.sameness_group.empty() && ns_or_default(src.namespace_) == ns_or_default(ns) &&
-        src.name == src_name)
+    if (src.peer.empty() && src.sameness_group.empty() &&
+        ns_or_default(src.namespace_) == ns_or_default(ns) && src.name == src_name)
       return &src;
   return nullptr;
 }
 
 void ServiceIntentionsEntry::upsert_source(SourceIntention source) {
   for (auto& src : sources) {
-    if (ns_or_default(src.namespace_) == ns_or_default(source.namespace_) && src.name == source.name &&
-        src.peer == source.peer && src.sameness_group == source.sameness_group) {
+    if (ns_or_default(src.namespace_) == ns_or_default(source.namespace_) &&
+        src.name == source.name && src.peer == source.peer &&
+        src.sameness_group == source.sameness_group) {
       src = std::move(source);
       return;
     }

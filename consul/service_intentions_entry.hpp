@@ -26,12 +26,12 @@ struct SourceIntention {
   static constexpr std::string_view kGoType = "structs.SourceIntention";
 
   std::string name;
-  std::string action;                            // omitempty; must be empty with permissions
-  std::vector<IntentionPermission> permissions;  // omitempty
-  int precedence = 0;                            // recomputed on every write
-  std::string legacy_id;                         // omitempty; bridge for the legacy ID API
-  std::string type;                              // defaults to `consul` on normalisation
-  std::string description;                       // omitempty
+  std::string action;                              // omitempty; must be empty with permissions
+  std::vector<IntentionPermission> permissions;    // omitempty
+  int precedence = 0;                              // recomputed on every write
+  std::string legacy_id;                           // omitempty; bridge for the legacy ID API
+  std::string type;                                // defaults to `consul` on normalisation
+  std::string description;                         // omitempty
   std::map<std::string, std::string> legacy_meta;  // omitempty
   std::string legacy_create_time;                  // omitempty, RFC 3339
   std::string legacy_update_time;                  // omitempty

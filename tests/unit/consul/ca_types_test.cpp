@@ -20,7 +20,8 @@ std::string read_fixture(const std::string& name) {
 }
 
 TEST(CaRootsTest, ParsesOldAgentFixture) {
-  const auto roots = decode_json<CaRoots>(read_fixture("agent-connect-ca-roots.json"), kLenientResponse);
+  const auto roots =
+      decode_json<CaRoots>(read_fixture("agent-connect-ca-roots.json"), kLenientResponse);
   ASSERT_TRUE(roots) << roots.error();
   EXPECT_EQ(roots->active_root_id, "15:bf:3a:7d:ff:ea:c1:8c:46:67:6c:db:b8:81:18:36:ad:e5:d0:c7");
   EXPECT_EQ(roots->trust_domain, "");
@@ -85,7 +86,8 @@ TEST(CaRootsTest, IgnoresFieldsNewerAgentsAdd) {
 }
 
 TEST(LeafCertTest, ParsesFixture) {
-  const auto leaf = decode_json<LeafCert>(read_fixture("agent-connect-ca-leaf-web.json"), kLenientResponse);
+  const auto leaf =
+      decode_json<LeafCert>(read_fixture("agent-connect-ca-leaf-web.json"), kLenientResponse);
   ASSERT_TRUE(leaf) << leaf.error();
   EXPECT_EQ(leaf->serial_number, "08");
   EXPECT_EQ(leaf->service, "web");
@@ -137,8 +139,8 @@ TEST(CaConfigurationTest, RoundTripAndProviderSettings) {
 }
 
 TEST(CaConfigurationTest, ProviderSettingsRejectWrongTypes) {
-  const auto config =
-      decode_json<CaConfiguration>(R"({"Provider":"consul","Config":{"LeafCertTTL":5}})", kStrictBody);
+  const auto config = decode_json<CaConfiguration>(
+      R"({"Provider":"consul","Config":{"LeafCertTTL":5}})", kStrictBody);
   ASSERT_TRUE(config) << config.error();
   const auto settings = config->provider_settings();
   ASSERT_FALSE(settings);

@@ -1,9 +1,10 @@
+#include "consul/json_decode.hpp"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "consul/authorize.hpp"
-#include "consul/json_decode.hpp"
 
 namespace gatehouse::consul {
 namespace {
@@ -19,13 +20,15 @@ TEST(JsonDecodeTest, DecodesAuthorizeRequest) {
 }
 
 TEST(JsonDecodeTest, UnknownFieldIsRejectedInStrictMode) {
-  const auto r = decode_json<AuthorizeRequest>(R"({"Target":"db","Namespace":"default"})", kStrictBody);
+  const auto r =
+      decode_json<AuthorizeRequest>(R"({"Target":"db","Namespace":"default"})", kStrictBody);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), "json: unknown field \"Namespace\"");
 }
 
 TEST(JsonDecodeTest, UnknownFieldIsIgnoredInLenientMode) {
-  const auto r = decode_json<AuthorizeRequest>(R"({"Target":"db","Namespace":"default"})", kLenientResponse);
+  const auto r =
+      decode_json<AuthorizeRequest>(R"({"Target":"db","Namespace":"default"})", kLenientResponse);
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r->target, "db");
 }
@@ -53,9 +56,10 @@ TEST(JsonDecodeTest, InvalidCharacter) {
 TEST(JsonDecodeTest, WrongTypeNamesGoStructField) {
   const auto r = decode_json<AuthorizeRequest>(R"({"Target":5})", kStrictBody);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error(),
-            "json: cannot unmarshal number into Go struct field ConnectAuthorizeRequest.Target of type "
-            "string");
+  EXPECT_EQ(
+      r.error(),
+      "json: cannot unmarshal number into Go struct field ConnectAuthorizeRequest.Target of type "
+      "string");
 }
 
 TEST(JsonDecodeTest, WrongTopLevelType) {

@@ -1,0 +1,286 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "consul/agent_service.hpp"
+#include "consul/agent_service_registration.hpp"
+#include "consul/intention_responses.hpp"
+#include "consul/json_decode.hpp"
+#include "consul/service_entry.hpp"
+#include "consul/service_validation.hpp"
+#include "consul/sidecar.hpp"
+
+namespace gatehouse::consul {
+namespace {
+
+using nlohmann::json;
+
+// Reference §8.2, verbatim.
+constexpr const char* kAgentService = R"({
+  "Kind": "connect-proxy", "ID": "web-sidecar-proxy", "Service": "web-sidecar-proxy",
+  "Tags": [], "Meta": {}, "Port": 21000, "Address": "",
+  "Weights": {"Passing": 1, "Warning": 1}, "EnableTagOverride": false,
+  "ContentHash": "b1a3f0e4c2d97a51", "Datacenter": "dc1",
+  "Proxy": {
+    "DestinationServiceName": "web", "DestinationServiceID": "web",
+    "LocalServiceAddress": "127.0.0.1", "LocalServicePort": 8080,
+    "Config": {"bind_address": "0.0.0.0", "local_connect_timeout_ms": 1000},
+    "Upstreams": [
+      {"DestinationType": "service", "DestinationName": "db", "LocalBindPort": 9191, "MeshGateway": {}},
+      {"DestinationType": "prepared_query", "DestinationName": "geo-cache",
+       "LocalBindAddress": "127.0.0.1", "LocalBindPort": 8181, "Datacenter": "dc2", "MeshGateway": {}}
+    ],
+    "MeshGateway": {}, "Expose": {}
+  }
+})";
+
+TEST(AgentServiceTest, ReferenceShapeRoundTrips) {
+  const auto s = decode_json<AgentService>(kAgentService, kStrictBody);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_TRUE(s->is_sidecar_proxy());
+  ASSERT_TRUE(s->proxy);
+  EXPECT_EQ(s->proxy->destination_service_name, "web");
+  EXPECT_EQ(s->proxy->local_service_port, 8080);
+  ASSERT_EQ(s->proxy->upstreams.size(), 2u);
+  EXPECT_EQ(s->proxy->upstreams[1].effective_type(), "prepared_query");
+  EXPECT_EQ(s->proxy->upstreams[1].datacenter, "dc2");
+  EXPECT_EQ(s->proxy->config.value()["local_connect_timeout_ms"], 1000);
+  EXPECT_EQ(json(*s), json::parse(kAgentService));
+}
+
+TEST(AgentServiceTest, TypicalServiceOmitsKindProxyAndConnect) {
+  AgentService s;
+  s.id = "web";
+  s.service = "web";
+  s.port = 8080;
+  EXPECT_EQ(json(s), json::parse(R"({"ID":"web","Service":"web","Tags":[],"Meta":{},"Port":8080,
+      "Address":"","Weights":{"Passing":1,"Warning":1},"EnableTagOverride":false})"));
+}
+
+TEST(AgentServiceTest, ServicesMapDecodes) {
+  const auto m = decode_json<std::map<std::string, AgentService>>(
+      std::string{R"({"web-sidecar-proxy":)"} + kAgentService + "}", kLenientResponse);
+  ASSERT_TRUE(m) << m.error();
+  EXPECT_EQ(m->at("web-sidecar-proxy").port, 21000);
+}
+
+// Reference §8.1, verbatim.
+constexpr const char* kHealthConnect = R"([
+  {
+    "Node": {"ID": "2f1c7c0e-5a7b-4e6b-9a43-6d0f2b8f7a10", "Node": "node-b", "Address": "10.0.0.12",
+             "Datacenter": "dc1", "TaggedAddresses": {"lan": "10.0.0.12", "wan": "10.0.0.12"},
+             "Meta": {}, "CreateIndex": 12, "ModifyIndex": 12},
+    "Service": {
+      "Kind": "connect-proxy", "ID": "db-sidecar-proxy", "Service": "db-sidecar-proxy",
+      "Tags": [], "Address": "", "Meta": {}, "Port": 21000,
+      "Weights": {"Passing": 1, "Warning": 1}, "EnableTagOverride": false,
+      "Proxy": {"DestinationServiceName": "db", "DestinationServiceID": "db",
+                "LocalServiceAddress": "127.0.0.1", "LocalServicePort": 5432,
+                "Mode": "", "MeshGateway": {}, "Expose": {}, "TransparentProxy": {}, "AccessLogs": {}},
+      "Connect": {}, "PeerName": "", "CreateIndex": 30, "ModifyIndex": 30
+    },
+    "Checks": [
+      {"Node": "node-b", "CheckID": "serfHealth", "Name": "Serf Health Status", "Status": "passing",
+       "Notes": "", "Output": "Agent alive and reachable", "ServiceID": "", "ServiceName": "",
+       "ServiceTags": [], "Type": "", "Interval": "", "Timeout": "", "ExposedPort": 0,
+       "Definition": {}, "CreateIndex": 12, "ModifyIndex": 12}
+    ]
+  }
+])";
+
+TEST(ServiceEntryTest, ReferenceShapeRoundTrips) {
+  const auto entries = decode_json<std::vector<ServiceEntry>>(kHealthConnect, kStrictBody);
+  ASSERT_TRUE(entries) << entries.error();
+  ASSERT_EQ(entries->size(), 1u);
+  const ServiceEntry& e = (*entries)[0];
+  EXPECT_EQ(e.node.datacenter, "dc1");
+  EXPECT_EQ(e.dial_address(), "10.0.0.12");
+  EXPECT_EQ(e.service.port, 21000);
+  EXPECT_EQ(e.identity_service(), "db");
+  EXPECT_TRUE(e.passing());
+  EXPECT_EQ(json(*entries), json::parse(kHealthConnect));
+}
+
+TEST(ServiceEntryTest, NativeServiceIdentityAndFailingCheck) {
+  ServiceEntry e;
+  e.node.address = "10.0.0.1";
+  e.service.service = "api";
+  e.service.address = "10.0.0.9";
+  e.service.connect.emplace().native = true;
+  HealthCheck failing;
+  failing.status = "critical";
+  e.checks.push_back(failing);
+  EXPECT_EQ(e.identity_service(), "api");
+  EXPECT_EQ(e.dial_address(), "10.0.0.9");
+  EXPECT_FALSE(e.passing());
+  const json j = e;
+  EXPECT_EQ(j["Service"]["Connect"], json::parse(R"({"Native":true})"));
+  EXPECT_FALSE(j["Service"].contains("Kind"));
+  EXPECT_EQ(j["Service"]["Proxy"], json::parse(R"({"Mode":"","MeshGateway":{},"Expose":{},
+      "TransparentProxy":{},"AccessLogs":{}})"));
+}
+
+TEST(RegistrationTest, SidecarFormDecodes) {
+  const auto r = decode_json<AgentServiceRegistration>(R"({
+    "ID": "web", "Name": "web", "Port": 8080,
+    "Connect": {"SidecarService": {"Proxy": {"Upstreams": [{"DestinationName": "db", "LocalBindPort": 9191}]}}}
+  })",
+                                                       kStrictBodyAnyCase);
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_TRUE(r->connect);
+  ASSERT_TRUE(r->connect->sidecar_service);
+  EXPECT_EQ(r->connect->sidecar_service->proxy->upstreams.at(0).destination_name, "db");
+}
+
+TEST(RegistrationTest, SnakeCaseKeysAndChecks) {
+  const auto r = decode_json<AgentServiceRegistration>(R"({
+    "name": "api", "port": 8443, "enable_tag_override": true, "tags": ["v1"],
+    "check": {"name": "ttl", "ttl": "30s", "deregister_critical_service_after": "1m"},
+    "checks": [{"tcp": "127.0.0.1:8443", "interval": "10s"}],
+    "connect": {"native": true}
+  })",
+                                                       kStrictBodyAnyCase);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->effective_id(), "api");
+  EXPECT_TRUE(r->enable_tag_override);
+  ASSERT_TRUE(r->check);
+  EXPECT_EQ(r->check->ttl, "30s");
+  EXPECT_EQ(r->check->type(), "ttl");
+  EXPECT_EQ(r->check->deregister_critical_service_after, "1m");
+  EXPECT_EQ(r->all_checks().size(), 2u);
+  EXPECT_EQ(r->all_checks()[1].type(), "tcp");
+  EXPECT_TRUE(r->connect->native);
+}
+
+TEST(RegistrationTest, UnknownAndMistypedFieldsAreRejected) {
+  auto r = decode_json<AgentServiceRegistration>(R"({"Name":"web","Namespace2":"x"})",
+                                                 kStrictBodyAnyCase);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "json: unknown field \"Namespace2\"");
+  r = decode_json<AgentServiceRegistration>(
+      R"({"Name":"web","Connect":{"SidecarService":{"Port":"21000"}}})", kStrictBodyAnyCase);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(),
+            "json: cannot unmarshal string into Go struct field "
+            "ServiceDefinition.Connect.SidecarService.Port "
+            "of type int");
+  r = decode_json<AgentServiceRegistration>(R"({"Name":"web","Port":1.5})", kStrictBodyAnyCase);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(
+      r.error(),
+      "json: cannot unmarshal number 1.5 into Go struct field ServiceDefinition.Port of type int");
+}
+
+TEST(RegistrationTest, EncodesOnlyWhatIsSet) {
+  AgentServiceRegistration r;
+  r.name = "api";
+  r.port = 8443;
+  r.token = "secret";
+  r.connect.emplace().native = true;
+  EXPECT_EQ(json(r), json::parse(R"({"Name":"api","Port":8443,"Connect":{"Native":true}})"));
+}
+
+TEST(SidecarTest, DerivesWhatTheAgentDerives) {
+  auto parent = decode_json<AgentServiceRegistration>(R"({
+    "ID": "web1", "Name": "web", "Port": 8080, "Tags": ["a"], "Meta": {"m": "1"},
+    "Connect": {"SidecarService": {"Proxy": {"Upstreams": [{"DestinationName": "db", "LocalBindPort": 9191}]}}}
+  })",
+                                                      kStrictBodyAnyCase);
+  ASSERT_TRUE(parent) << parent.error();
+  SidecarPorts ports;
+  ports.in_use = [](int p) { return p == 21000; };
+  const auto s = derive_sidecar(*parent, ports);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(s->id, "web1-sidecar-proxy");
+  EXPECT_EQ(s->name, "web-sidecar-proxy");
+  EXPECT_EQ(s->kind, "connect-proxy");
+  EXPECT_EQ(s->port, 21001);
+  ASSERT_TRUE(s->proxy);
+  EXPECT_EQ(s->proxy->destination_service_name, "web");
+  EXPECT_EQ(s->proxy->destination_service_id, "web1");
+  EXPECT_EQ(s->proxy->local_service_address, "127.0.0.1");
+  EXPECT_EQ(s->proxy->local_service_port, 8080);
+  EXPECT_EQ(s->proxy->upstreams.at(0).destination_name, "db");
+  EXPECT_EQ(s->tags, std::vector<std::string>{"a"});
+  EXPECT_EQ(s->meta.at("m"), "1");
+  ASSERT_EQ(s->checks.size(), 2u);
+  EXPECT_EQ(s->checks[0].name, "Connect Sidecar Listening");
+  EXPECT_EQ(s->checks[0].tcp, "127.0.0.1:21001");
+  EXPECT_EQ(s->checks[0].interval, "10s");
+  EXPECT_EQ(s->checks[1].name, "Connect Sidecar Aliasing web1");
+  EXPECT_EQ(s->checks[1].alias_service, "web1");
+}
+
+TEST(SidecarTest, KeepsExplicitValuesAndReportsExhaustedRange) {
+  auto parent = decode_json<AgentServiceRegistration>(R"({
+    "Name": "web", "Port": 8080, "Address": "10.0.0.5",
+    "Connect": {"SidecarService": {"Port": 22000, "Checks": [{"TTL": "30s"}]}}})",
+                                                      kStrictBodyAnyCase);
+  ASSERT_TRUE(parent) << parent.error();
+  const auto s = derive_sidecar(*parent, SidecarPorts{});
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(s->port, 22000);
+  EXPECT_EQ(s->address, "10.0.0.5");
+  ASSERT_EQ(s->checks.size(), 1u);
+  EXPECT_EQ(s->checks[0].ttl, "30s");
+
+  parent->connect->sidecar_service->port = 0;
+  SidecarPorts full;
+  full.in_use = [](int) { return true; };
+  const auto none = derive_sidecar(*parent, full);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(
+      none.error(),
+      "no port provided for sidecar_service and none left in the configured range [21000, 21255]");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
+
+namespace gatehouse::consul {
+namespace {
+
+TEST(ServiceValidationTest, MissingName) {
+  AgentServiceRegistration r;
+  EXPECT_EQ(check_service_name(r), std::optional<std::string>{"Missing service name"});
+  r.name = "web";
+  EXPECT_EQ(check_service_name(r), std::nullopt);
+}
+
+TEST(ServiceValidationTest, ConnectProxyRulesInConsulOrder) {
+  AgentServiceRegistration r;
+  r.name = "p";
+  r.kind = "connect-proxy";
+  r.connect.emplace().native = true;
+  EXPECT_EQ(validate_service(r),
+            (std::vector<std::string>{
+                "Proxy.DestinationServiceName must be non-empty for Connect proxy services",
+                "Port or SocketPath must be set for a connect-proxy",
+                "A Proxy cannot also be Connect Native, only typical services"}));
+  r.proxy.emplace().destination_service_name = "*";
+  r.port = 21000;
+  r.connect.reset();
+  EXPECT_EQ(validate_service(r),
+            (std::vector<std::string>{
+                "Proxy.DestinationServiceName must not be a wildcard for Connect proxy services"}));
+  r.proxy->destination_service_name = "web";
+  EXPECT_TRUE(validate_service(r).empty());
+  AgentServiceRegistration typical;
+  typical.name = "web";
+  EXPECT_TRUE(validate_service(typical).empty());
+}
+
+TEST(IntentionResponsesTest, Shapes) {
+  EXPECT_EQ(json(IntentionCheckResponse{true}).dump(), R"({"Allowed":true})");
+  EXPECT_EQ(json(IntentionIdResponse{"abc"}).dump(), R"({"ID":"abc"})");
+  const auto c = decode_json<IntentionCheckResponse>(R"({"Allowed":false})", kLenientResponse);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->allowed);
+  const auto id = decode_json<IntentionIdResponse>(R"({"ID":"8f24"})", kLenientResponse);
+  ASSERT_TRUE(id) << id.error();
+  EXPECT_EQ(id->id, "8f24");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
