@@ -1,0 +1,52 @@
+#include "tls/peer_identity.hpp"
+
+#include <openssl/x509.h>
+
+#include "tls/certificate.hpp"
+
+namespace gatehouse::tls {
+namespace {
+
+using Result = boost::system::result<PeerIdentity, std::string>;
+
+Result fail(std::string reason) { return {boost::system::in_place_error, std::move(reason)}; }
+
+bool equal_fold(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result peer_identity(SSL* ssl) {
+  const X509* leaf = SSL_get0_peer_certificate(ssl);
+  if (leaf == nullptr) return fail("no peer certificate");
+  const long verify = SSL_get_verify_result(ssl);
+  if (verify != X509_V_OK) {
+    return fail(std::string{"peer certificate not verified: "} +
+                X509_verify_cert_error_string(verify));
+  }
+  const auto uris = uri_sans(leaf);
+  if (uris.size() != 1) {
+    return fail("peer certificate has " + std::to_string(uris.size()) +
+                " URI SANs, expected exactly 1");
+  }
+  auto id = SpiffeId::parse(uris.front());
+  if (!id) return fail(id.error());
+  return PeerIdentity{std::move(*id), serial_colon_hex(leaf)};
+}
+
+boost::system::result<void, std::string> verify_server_identity(const SpiffeId& presented,
+                                                                const ServiceIdentity& expected) {
+  ServiceIdentity rehosted = expected;
+  rehosted.trust_domain = presented.trust_domain();
+  const std::string got = presented.to_string();
+  if (equal_fold(got, SpiffeId{rehosted}.to_string())) return {};
+  return "peer certificate mismatch got " + got + ", want " + SpiffeId{expected}.to_string();
+}
+
+}  // namespace gatehouse::tls

@@ -1,0 +1,121 @@
+#include "tls/tls_context.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "tls/certificate.hpp"
+#include "tls/openssl_error.hpp"
+#include "tls/openssl_ptr.hpp"
+#include "tls/private_key.hpp"
+
+namespace gatehouse::tls {
+namespace {
+
+using Built = boost::system::result<std::shared_ptr<const TlsContext>, std::string>;
+using VoidResult = boost::system::result<void, std::string>;
+
+// What Consul's Go proxy offers under TLS 1.2 (connect/tls.go defaultTLSConfig); TLS 1.3 keeps
+// OpenSSL's default suites, which are the same AEADs.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+VoidResult apply_protocol_settings(SSL_CTX* ctx, Role role) {
+  if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+    return openssl_error("cannot set the minimum TLS version");
+  }
+  if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+    return openssl_error("cannot set the TLS 1.2 cipher suites");
+  }
+  // No resumption: every connection is verified against the roots of the context it starts on.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  const int mode =
+      role == Role::server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER;
+  SSL_CTX_set_verify(ctx, mode, nullptr);
+  // The server checks the client's clientAuth EKU, the client the server's serverAuth EKU.
+  const int purpose = role == Role::server ? X509_PURPOSE_SSL_CLIENT : X509_PURPOSE_SSL_SERVER;
+  if (SSL_CTX_set_purpose(ctx, purpose) != 1) return openssl_error("cannot set the peer purpose");
+  return {};
+}
+
+VoidResult load_leaf(SSL_CTX* ctx, const std::vector<X509Ptr>& chain, EVP_PKEY* key) {
+  if (SSL_CTX_use_certificate(ctx, chain.front().get()) != 1) {
+    return openssl_error("cannot use the leaf certificate");
+  }
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    if (SSL_CTX_add1_chain_cert(ctx, chain[i].get()) != 1) {
+      return openssl_error("cannot add an intermediate certificate");
+    }
+  }
+  if (SSL_CTX_use_PrivateKey(ctx, key) != 1) return openssl_error("cannot use the private key");
+  if (SSL_CTX_check_private_key(ctx) != 1) {
+    return openssl_error("private key does not match the certificate");
+  }
+  return {};
+}
+
+VoidResult load_roots(SSL_CTX* ctx, const TrustMaterial& trust) {
+  if (trust.root_pems.empty()) return std::string{"no CA roots to trust"};
+  X509StorePtr store{X509_STORE_new()};
+  if (!store) return openssl_error("cannot create the trust store");
+  for (const auto& pem : trust.root_pems) {
+    auto roots = parse_pem_chain(pem);
+    if (!roots) return "CA root: " + roots.error();
+    for (const auto& root : *roots) {
+      if (X509_STORE_add_cert(store.get(), root.get()) != 1) {
+        return openssl_error("cannot trust a CA root");
+      }
+    }
+  }
+  SSL_CTX_set_cert_store(ctx, store.release());  // the context owns the store now
+  return {};
+}
+
+boost::system::result<SpiffeId, std::string> leaf_identity(const X509* leaf) {
+  const auto uris = uri_sans(leaf);
+  if (uris.size() != 1) {
+    return "leaf certificate has " + std::to_string(uris.size()) + " URI SANs, expected exactly 1";
+  }
+  return SpiffeId::parse(uris.front());
+}
+
+}  // namespace
+
+TlsContext::TlsContext(BuildKey /*key*/, boost::asio::ssl::context context, Role role,
+                       std::string trust_domain, std::string leaf_serial, SpiffeId leaf_id,
+                       std::chrono::system_clock::time_point leaf_not_after)
+    : context_(std::move(context)),
+      role_(role),
+      trust_domain_(std::move(trust_domain)),
+      leaf_serial_(std::move(leaf_serial)),
+      leaf_id_(std::move(leaf_id)),
+      leaf_not_after_(leaf_not_after) {}
+
+Built TlsContext::build(Role role, const LeafMaterial& leaf, const TrustMaterial& trust) {
+  auto chain = parse_pem_chain(leaf.cert_pem);
+  if (!chain) return "leaf certificate: " + chain.error();
+  auto key = parse_private_key(leaf.private_key_pem);
+  if (!key) return "leaf private key: " + key.error();
+  // Checked before OpenSSL sees the pair: it may quietly drop a mismatched key.
+  if (X509_check_private_key(chain->front().get(), key->get()) != 1) {
+    ERR_clear_error();
+    return std::string{"private key does not match the certificate"};
+  }
+  auto id = leaf_identity(chain->front().get());
+  if (!id) return id.error();
+
+  SslCtxPtr ctx{SSL_CTX_new(role == Role::server ? TLS_server_method() : TLS_client_method())};
+  if (!ctx) return openssl_error("cannot create the TLS context");
+  if (auto r = apply_protocol_settings(ctx.get(), role); !r) return r.error();
+  if (auto r = load_leaf(ctx.get(), *chain, key->get()); !r) return r.error();
+  if (auto r = load_roots(ctx.get(), trust); !r) return r.error();
+
+  const X509* cert = chain->front().get();
+  return std::make_shared<const TlsContext>(BuildKey{}, boost::asio::ssl::context{ctx.release()},
+                                            role, trust.trust_domain, serial_colon_hex(cert),
+                                            std::move(*id), not_after(cert));
+}
+
+}  // namespace gatehouse::tls
