@@ -5,7 +5,7 @@
 //
 //   AgentClient agent{ex, *AgentConfig::from(flags, process_env())};
 //   auto roots = co_await agent.ca_roots();               // plain read
-//   auto next = co_await agent.ca_roots({.index = roots->index, .wait = 5min});  // blocks
+//   auto next = co_await agent.ca_roots(BlockingQuery{roots->index, 5min});  // blocks
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -41,6 +41,11 @@ using ApiResult = boost::system::result<T, ApiError>;
 // Optional query parameters of a blocking read. index == 0 and an empty hash make a plain read;
 // otherwise `index`/`hash` and `wait` are sent and the request may last wait + wait/16 + margin.
 struct BlockingQuery {
+  // Not an aggregate on purpose: GCC 12 destroys an aggregate temporary twice when it is
+  // created inside a co_await expression (`co_await agent.ca_roots(BlockingQuery{})`).
+  BlockingQuery() = default;
+  BlockingQuery(std::uint64_t at_index, milliseconds wait_for) : index(at_index), wait(wait_for) {}
+
   std::uint64_t index = 0;
   std::string hash;
   milliseconds wait{300'000};

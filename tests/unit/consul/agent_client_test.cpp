@@ -83,9 +83,7 @@ TEST_F(AgentClientTest, RootsFromARealAgentWithIndex) {
                   "15:bf:3a:7d:ff:ea:c1:8c:46:67:6c:db:b8:81:18:36:ad:e5:d0:c7");
         CO_ASSERT(roots->value.roots.size() == 1, "");
         EXPECT_EQ(roots->value.roots[0].serial_number, 7U);
-        // Named, not braced inside co_await (see agent_client.hpp).
-        const BlockingQuery query{.index = 41, .hash = {}, .wait = 2s, .margin = 1s};
-        auto again = co_await agent.ca_roots(query);
+        auto again = co_await agent.ca_roots(BlockingQuery{41, 2s});
         CO_ASSERT(again, again.error().message());
       });
   ASSERT_EQ(requests_.size(), 2U);
@@ -207,8 +205,7 @@ TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         std::vector<std::string> names{"db"};  // named: see agent_client.hpp
-        const BlockingQuery query{.index = 39, .hash = {}, .wait = 300s, .margin = 5s};
-        auto m = co_await agent.intention_match(MatchBy::destination, names, query);
+        auto m = co_await agent.intention_match(MatchBy::destination, names, BlockingQuery{39, 300s});
         CO_ASSERT(m, m.error().message());
         EXPECT_EQ(m->index, 40U);
         CO_ASSERT(m->value.at("db").size() == 1, "");
