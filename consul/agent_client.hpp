@@ -74,7 +74,9 @@ class AgentClient {
 
   // --- Connect CA
   boost::asio::awaitable<ApiResult<Blocking<CaRoots>>> ca_roots(BlockingQuery q);
-  boost::asio::awaitable<ApiResult<Blocking<CaRoots>>> ca_roots() { return ca_roots(BlockingQuery{}); }
+  boost::asio::awaitable<ApiResult<Blocking<CaRoots>>> ca_roots() {
+    return ca_roots(BlockingQuery{});
+  }
   boost::asio::awaitable<ApiResult<Blocking<LeafCert>>> leaf_cert(std::string service,
                                                                   BlockingQuery q);
   boost::asio::awaitable<ApiResult<Blocking<LeafCert>>> leaf_cert(std::string service) {

@@ -1,6 +1,8 @@
 // AgentClient against the real `gatehouse dev-agent` on 127.0.0.1 (port chosen at run time):
 // CA roots and leaf, exact intentions, authorize reasons, match, check, blocking queries that
 // wake on a change or time out, and ACL denials with the wrong token.
+#include "consul/agent_client.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,7 +12,6 @@
 #include <functional>
 #include <memory>
 
-#include "consul/agent_client.hpp"
 #include "tests/integration/support/child_process.hpp"
 
 namespace gatehouse::consul {
@@ -259,17 +260,18 @@ TEST_F(AgentClientIntegration, WatchPublishesRootsAndStops) {
 TEST(AgentClientAcl, WrongTokenIsPermissionDenied) {
   DevAgent agent{{"-acl-token", "root-secret"}};
   ASSERT_FALSE(agent.address().empty()) << "dev agent did not start:\n" << agent.output();
-  run_with_client(config_for(agent, "wrong-token"), [](AgentClient& client) -> net::awaitable<void> {
-    auto leaf = co_await client.leaf_cert("web");
-    CO_ASSERT(!leaf, "leaf issued with a wrong token");
-    EXPECT_TRUE(leaf.error().is_status(403)) << leaf.error().message();
-    EXPECT_EQ(leaf.error().body, "ACL not found");  // an unknown token, as Consul answers
-    EXPECT_EQ(leaf.error().message(), "Unexpected response code: 403 (ACL not found)");
-    Intention allow_web = intention("web", "db", "allow");
-    auto put = co_await client.intention_put_exact(allow_web);
-    CO_ASSERT(!put, "intention written with a wrong token");
-    EXPECT_TRUE(put.error().is_status(403)) << put.error().message();
-  });
+  run_with_client(
+      config_for(agent, "wrong-token"), [](AgentClient& client) -> net::awaitable<void> {
+        auto leaf = co_await client.leaf_cert("web");
+        CO_ASSERT(!leaf, "leaf issued with a wrong token");
+        EXPECT_TRUE(leaf.error().is_status(403)) << leaf.error().message();
+        EXPECT_EQ(leaf.error().body, "ACL not found");  // an unknown token, as Consul answers
+        EXPECT_EQ(leaf.error().message(), "Unexpected response code: 403 (ACL not found)");
+        Intention allow_web = intention("web", "db", "allow");
+        auto put = co_await client.intention_put_exact(allow_web);
+        CO_ASSERT(!put, "intention written with a wrong token");
+        EXPECT_TRUE(put.error().is_status(403)) << put.error().message();
+      });
   run_with_client(config_for(agent), [](AgentClient& client) -> net::awaitable<void> {
     auto leaf = co_await client.leaf_cert("web");
     CO_ASSERT(!leaf, "leaf issued without a token");
@@ -278,11 +280,12 @@ TEST(AgentClientAcl, WrongTokenIsPermissionDenied) {
               "Permission denied: anonymous token lacks permission 'service:write' on \"web\". "
               "The anonymous token is used implicitly when a request does not specify a token.");
   });
-  run_with_client(config_for(agent, "root-secret"), [](AgentClient& client) -> net::awaitable<void> {
-    auto leaf = co_await client.leaf_cert("web");
-    CO_ASSERT(leaf, leaf.error().message());
-    EXPECT_EQ(leaf->value.service, "web");
-  });
+  run_with_client(config_for(agent, "root-secret"),
+                  [](AgentClient& client) -> net::awaitable<void> {
+                    auto leaf = co_await client.leaf_cert("web");
+                    CO_ASSERT(leaf, leaf.error().message());
+                    EXPECT_EQ(leaf->value.service, "web");
+                  });
 }
 
 }  // namespace

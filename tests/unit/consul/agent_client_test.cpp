@@ -105,8 +105,10 @@ TEST_F(AgentClientTest, LeafFromARealAgent) {
 }
 
 TEST_F(AgentClientTest, PermissionDeniedKeepsStatusAndText) {
-  run([](const Request&) {
-        return text_response(http::status::forbidden, "Permission denied: token lacks 'service:write'");
+  run(
+      [](const Request&) {
+        return text_response(http::status::forbidden,
+                             "Permission denied: token lacks 'service:write'");
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         auto leaf = co_await agent.leaf_cert("db");
@@ -119,8 +121,10 @@ TEST_F(AgentClientTest, PermissionDeniedKeepsStatusAndText) {
 }
 
 TEST_F(AgentClientTest, AuthorizeSendsExactlyTheThreeFields) {
-  run([](const Request&) {
-        return json_response(R"({"Authorized":true,"Reason":"Default behavior configured by ACLs"})");
+  run(
+      [](const Request&) {
+        return json_response(
+            R"({"Authorized":true,"Reason":"Default behavior configured by ACLs"})");
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         const AuthorizeRequest request{"db", "spiffe://t.consul/ns/default/dc/dc1/svc/web",
@@ -140,7 +144,8 @@ TEST_F(AgentClientTest, AuthorizeSendsExactlyTheThreeFields) {
 }
 
 TEST_F(AgentClientTest, ExactIntentionCalls) {
-  run([](const Request& req) {
+  run(
+      [](const Request& req) {
         if (req.method() == http::verb::get) {
           return text_response(http::status::not_found, "Intention not found");
         }
@@ -174,7 +179,8 @@ TEST_F(AgentClientTest, ExactIntentionCalls) {
 }
 
 TEST_F(AgentClientTest, LegacyCreateReturnsIdAndCheckReturnsAllowed) {
-  run([](const Request& req) {
+  run(
+      [](const Request& req) {
         if (req.method() == http::verb::post) {
           return json_response(R"({"ID":"8f246b77-f3e1-ff88-5b48-8ec93abf3e05"})");
         }
@@ -197,7 +203,8 @@ TEST_F(AgentClientTest, LegacyCreateReturnsIdAndCheckReturnsAllowed) {
 }
 
 TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
-  run([](const Request&) {
+  run(
+      [](const Request&) {
         return json_response(R"({"db":[{"SourceNS":"default","SourceName":"web",
             "DestinationNS":"default","DestinationName":"db","SourceType":"consul",
             "Action":"allow","Precedence":9,"CreateIndex":40,"ModifyIndex":40}]})",
@@ -205,7 +212,8 @@ TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         std::vector<std::string> names{"db"};  // named: see agent_client.hpp
-        auto m = co_await agent.intention_match(MatchBy::destination, names, BlockingQuery{39, 300s});
+        auto m =
+            co_await agent.intention_match(MatchBy::destination, names, BlockingQuery{39, 300s});
         CO_ASSERT(m, m.error().message());
         EXPECT_EQ(m->index, 40U);
         CO_ASSERT(m->value.at("db").size() == 1, "");
@@ -217,7 +225,8 @@ TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
 }
 
 TEST_F(AgentClientTest, HealthConnectPassingAndUndecodableBody) {
-  run([](const Request& req) {
+  run(
+      [](const Request& req) {
         if (req.target().starts_with("/v1/health")) return json_response("[]", "3");
         return json_response("not json");
       },
@@ -289,7 +298,8 @@ namespace gatehouse::consul {
 namespace {
 
 TEST_F(AgentClientTest, AgentServiceIsHashBlocking) {
-  run([](const Request&) {
+  run(
+      [](const Request&) {
         Response res = json_response(R"({"Kind":"connect-proxy","ID":"web-sidecar-proxy",
             "Service":"web-sidecar-proxy","Tags":[],"Meta":{},"Port":21000,"Address":"",
             "Weights":{"Passing":1,"Warning":1},"EnableTagOverride":false,
