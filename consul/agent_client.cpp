@@ -1,7 +1,7 @@
 #include "consul/agent_client.hpp"
 
-#include <boost/asio/use_awaitable.hpp>
 #include <algorithm>
+#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "consul/json_decode.hpp"
@@ -123,15 +123,15 @@ net::awaitable<ApiResult<Blocking<CaRoots>>> AgentClient::ca_roots(BlockingQuery
 }
 
 net::awaitable<ApiResult<Blocking<LeafCert>>> AgentClient::leaf_cert(std::string service,
-                                                                    BlockingQuery q) {
+                                                                     BlockingQuery q) {
   auto r = co_await send(blocking_request("/v1/agent/connect/ca/leaf/" + service, q));
   if (!r) co_return failed<Blocking<LeafCert>>(r.error());
   co_return with_meta(decode<LeafCert>(*r), *r);
 }
 
 net::awaitable<ApiResult<AuthorizeResponse>> AgentClient::authorize(AuthorizeRequest request) {
-  auto r = co_await send(with_json(make("POST", "/v1/agent/connect/authorize", request_timeout_),
-                                   encode(request)));
+  auto r = co_await send(
+      with_json(make("POST", "/v1/agent/connect/authorize", request_timeout_), encode(request)));
   if (!r) co_return failed<AuthorizeResponse>(r.error());
   co_return decode<AuthorizeResponse>(*r);
 }
@@ -143,8 +143,8 @@ net::awaitable<ApiResult<CaConfiguration>> AgentClient::ca_configuration() {
 }
 
 net::awaitable<ApiResult<void>> AgentClient::set_ca_configuration(CaConfiguration config) {
-  auto r = co_await send(with_json(make("PUT", "/v1/connect/ca/configuration", request_timeout_),
-                                   encode(config)));
+  auto r = co_await send(
+      with_json(make("PUT", "/v1/connect/ca/configuration", request_timeout_), encode(config)));
   if (!r) co_return failed<void>(r.error());
   co_return ApiResult<void>{};
 }
@@ -161,10 +161,11 @@ net::awaitable<ApiResult<Intention>> AgentClient::intention_get_exact(std::strin
 }
 
 net::awaitable<ApiResult<void>> AgentClient::intention_put_exact(Intention intention) {
-  HttpRequest req = with_json(make("PUT", "/v1/connect/intentions/exact", request_timeout_),
-                              encode(intention));
-  req.query = {{"source", intention_side(intention.source_ns, intention.source_name)},
-               {"destination", intention_side(intention.destination_ns, intention.destination_name)}};
+  HttpRequest req =
+      with_json(make("PUT", "/v1/connect/intentions/exact", request_timeout_), encode(intention));
+  req.query = {
+      {"source", intention_side(intention.source_ns, intention.source_name)},
+      {"destination", intention_side(intention.destination_ns, intention.destination_name)}};
   auto r = co_await send(std::move(req));
   if (!r) co_return failed<void>(r.error());
   co_return ApiResult<void>{};
@@ -200,11 +201,10 @@ net::awaitable<ApiResult<Intention>> AgentClient::intention_get(std::string id) 
   co_return decode<Intention>(*r);
 }
 
-net::awaitable<ApiResult<void>> AgentClient::intention_update(std::string id,
-                                                              Intention intention) {
+net::awaitable<ApiResult<void>> AgentClient::intention_update(std::string id, Intention intention) {
   intention.id = id;
-  auto r = co_await send(with_json(make("PUT", "/v1/connect/intentions/" + id, request_timeout_),
-                                   encode(intention)));
+  auto r = co_await send(
+      with_json(make("PUT", "/v1/connect/intentions/" + id, request_timeout_), encode(intention)));
   if (!r) co_return failed<void>(r.error());
   co_return ApiResult<void>{};
 }
@@ -263,8 +263,8 @@ ApiResult<bool> decode_bool(const HttpResponse& response) {
 }
 }  // namespace
 
-net::awaitable<ApiResult<bool>> AgentClient::put_service_intentions(ServiceIntentionsEntry entry,
-                                                                    std::optional<std::uint64_t> cas) {
+net::awaitable<ApiResult<bool>> AgentClient::put_service_intentions(
+    ServiceIntentionsEntry entry, std::optional<std::uint64_t> cas) {
   HttpRequest req = with_json(make("PUT", "/v1/config", request_timeout_), encode(entry));
   if (cas) req.query.emplace_back("cas", std::to_string(*cas));
   auto r = co_await send(std::move(req));
@@ -278,56 +278,48 @@ net::awaitable<ApiResult<bool>> AgentClient::put_service_defaults(ServiceDefault
   co_return decode_bool(*r);
 }
 
-net::awaitable<ApiResult<ServiceIntentionsEntry>> AgentClient::service_intentions(std::string name) {
-  auto r = co_await send(
-      make("GET", "/v1/config/service-intentions/" + name, request_timeout_));
+net::awaitable<ApiResult<ServiceIntentionsEntry>> AgentClient::service_intentions(
+    std::string name) {
+  auto r = co_await send(make("GET", "/v1/config/service-intentions/" + name, request_timeout_));
   if (!r) co_return failed<ServiceIntentionsEntry>(r.error());
   co_return decode<ServiceIntentionsEntry>(*r);
 }
 
 net::awaitable<ApiResult<void>> AgentClient::delete_service_intentions(std::string name) {
-  auto r = co_await send(
-      make("DELETE", "/v1/config/service-intentions/" + name, request_timeout_));
+  auto r = co_await send(make("DELETE", "/v1/config/service-intentions/" + name, request_timeout_));
   if (!r) co_return failed<void>(r.error());
   co_return ApiResult<void>{};
 }
 
 // --- Health and agent services
 
-net::awaitable<ApiResult<Blocking<RawJson>>> AgentClient::health_connect(std::string service,
-                                                                        bool passing,
-                                                                        BlockingQuery q) {
+net::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> AgentClient::health_connect(
+    std::string service, bool passing, BlockingQuery q) {
   HttpRequest req = blocking_request("/v1/health/connect/" + service, q);
   if (passing) req.query.emplace(req.query.begin(), "passing", "");
   auto r = co_await send(std::move(req));
-  if (!r) co_return failed<Blocking<RawJson>>(r.error());
-  auto body = parse(*r);
-  if (!body) co_return failed<Blocking<RawJson>>(body.error());
-  co_return with_meta(ApiResult<RawJson>{RawJson{*body}}, *r);
+  if (!r) co_return failed<Blocking<std::vector<ServiceEntry>>>(r.error());
+  co_return with_meta(decode<std::vector<ServiceEntry>>(*r), *r);
 }
 
-net::awaitable<ApiResult<Blocking<RawJson>>> AgentClient::agent_service(std::string id,
-                                                                       BlockingQuery q) {
+net::awaitable<ApiResult<Blocking<AgentService>>> AgentClient::agent_service(std::string id,
+                                                                             BlockingQuery q) {
   q.index = 0;  // this endpoint blocks on the content hash only
   auto r = co_await send(blocking_request("/v1/agent/service/" + id, q));
-  if (!r) co_return failed<Blocking<RawJson>>(r.error());
-  auto body = parse(*r);
-  if (!body) co_return failed<Blocking<RawJson>>(body.error());
-  co_return with_meta(ApiResult<RawJson>{RawJson{*body}}, *r);
+  if (!r) co_return failed<Blocking<AgentService>>(r.error());
+  co_return with_meta(decode<AgentService>(*r), *r);
 }
 
-net::awaitable<ApiResult<RawJson>> AgentClient::agent_services() {
+net::awaitable<ApiResult<std::map<std::string, AgentService>>> AgentClient::agent_services() {
   auto r = co_await send(make("GET", "/v1/agent/services", request_timeout_));
-  if (!r) co_return failed<RawJson>(r.error());
-  auto body = parse(*r);
-  if (!body) co_return failed<RawJson>(body.error());
-  co_return RawJson{*body};
+  if (!r) co_return failed<std::map<std::string, AgentService>>(r.error());
+  co_return decode<std::map<std::string, AgentService>>(*r);
 }
 
-net::awaitable<ApiResult<void>> AgentClient::register_service(RawJson registration,
+net::awaitable<ApiResult<void>> AgentClient::register_service(AgentServiceRegistration registration,
                                                               bool replace_existing_checks) {
   HttpRequest req =
-      with_json(make("PUT", "/v1/agent/service/register", request_timeout_), registration.text());
+      with_json(make("PUT", "/v1/agent/service/register", request_timeout_), encode(registration));
   if (replace_existing_checks) req.query.emplace_back("replace-existing-checks", "true");
   auto r = co_await send(std::move(req));
   if (!r) co_return failed<void>(r.error());

@@ -5,7 +5,7 @@
 //
 //   AgentClient agent{ex, *AgentConfig::from(flags, process_env())};
 //   auto roots = co_await agent.ca_roots();               // plain read
-//   auto next = co_await agent.ca_roots({.index = roots->index, .wait = 5min});  // blocks
+//   auto next = co_await agent.ca_roots(BlockingQuery{roots->index, 5min});  // blocks
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "consul/agent_config.hpp"
+#include "consul/agent_service.hpp"
+#include "consul/agent_service_registration.hpp"
 #include "consul/api_error.hpp"
 #include "consul/authorize.hpp"
 #include "consul/blocking_query.hpp"
@@ -27,8 +29,8 @@
 #include "consul/intention.hpp"
 #include "consul/intention_match.hpp"
 #include "consul/leaf_cert.hpp"
-#include "consul/raw_json.hpp"
 #include "consul/service_defaults_entry.hpp"
+#include "consul/service_entry.hpp"
 #include "consul/service_intentions_entry.hpp"
 
 namespace gatehouse::consul {
@@ -39,6 +41,11 @@ using ApiResult = boost::system::result<T, ApiError>;
 // Optional query parameters of a blocking read. index == 0 and an empty hash make a plain read;
 // otherwise `index`/`hash` and `wait` are sent and the request may last wait + wait/16 + margin.
 struct BlockingQuery {
+  // Not an aggregate on purpose: GCC 12 destroys an aggregate temporary twice when it is
+  // created inside a co_await expression (`co_await agent.ca_roots(BlockingQuery{})`).
+  BlockingQuery() = default;
+  BlockingQuery(std::uint64_t at_index, milliseconds wait_for) : index(at_index), wait(wait_for) {}
+
   std::uint64_t index = 0;
   std::string hash;
   milliseconds wait{300'000};
@@ -67,7 +74,9 @@ class AgentClient {
 
   // --- Connect CA
   boost::asio::awaitable<ApiResult<Blocking<CaRoots>>> ca_roots(BlockingQuery q);
-  boost::asio::awaitable<ApiResult<Blocking<CaRoots>>> ca_roots() { return ca_roots(BlockingQuery{}); }
+  boost::asio::awaitable<ApiResult<Blocking<CaRoots>>> ca_roots() {
+    return ca_roots(BlockingQuery{});
+  }
   boost::asio::awaitable<ApiResult<Blocking<LeafCert>>> leaf_cert(std::string service,
                                                                   BlockingQuery q);
   boost::asio::awaitable<ApiResult<Blocking<LeafCert>>> leaf_cert(std::string service) {
@@ -110,19 +119,22 @@ class AgentClient {
   boost::asio::awaitable<ApiResult<ServiceIntentionsEntry>> service_intentions(std::string name);
   boost::asio::awaitable<ApiResult<void>> delete_service_intentions(std::string name);
 
-  // --- Catalog/health and the local agent's services. Values are kept as JSON until the typed
-  // structs (ServiceEntry, AgentService) are used here.
-  boost::asio::awaitable<ApiResult<Blocking<RawJson>>> health_connect(std::string service,
-                                                                      bool passing,
-                                                                      BlockingQuery q);
-  boost::asio::awaitable<ApiResult<Blocking<RawJson>>> health_connect(std::string service) {
+  // --- Health and the local agent's services.
+  // GET /v1/health/connect/<service>[?passing]: sidecars and native services of `service`.
+  boost::asio::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> health_connect(
+      std::string service, bool passing, BlockingQuery q);
+  boost::asio::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> health_connect(
+      std::string service) {
     return health_connect(std::move(service), true, BlockingQuery{});
   }
-  // Hash-based blocking (X-Consul-ContentHash).
-  boost::asio::awaitable<ApiResult<Blocking<RawJson>>> agent_service(std::string id,
-                                                                     BlockingQuery q);
-  boost::asio::awaitable<ApiResult<RawJson>> agent_services();
-  boost::asio::awaitable<ApiResult<void>> register_service(RawJson registration,
+  // GET /v1/agent/service/<id>: hash-based blocking (X-Consul-ContentHash); q.index is ignored.
+  boost::asio::awaitable<ApiResult<Blocking<AgentService>>> agent_service(std::string id,
+                                                                          BlockingQuery q);
+  boost::asio::awaitable<ApiResult<Blocking<AgentService>>> agent_service(std::string id) {
+    return agent_service(std::move(id), BlockingQuery{});
+  }
+  boost::asio::awaitable<ApiResult<std::map<std::string, AgentService>>> agent_services();
+  boost::asio::awaitable<ApiResult<void>> register_service(AgentServiceRegistration registration,
                                                            bool replace_existing_checks);
   boost::asio::awaitable<ApiResult<void>> deregister_service(std::string id);
 

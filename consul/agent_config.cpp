@@ -45,7 +45,9 @@ std::string flag_or_env(const po::variables_map& flags, const char* name, const 
 boost::system::result<std::optional<std::string>, std::string> read_token_file(
     const std::string& path, std::string_view source) {
   std::ifstream in{path, std::ios::binary};
-  if (!in) return Failure{"Error loading token file " + path + " (" + std::string{source} + "): cannot read"};
+  if (!in)
+    return Failure{"Error loading token file " + path + " (" + std::string{source} +
+                   "): cannot read"};
   std::ostringstream contents;
   contents << in.rdbuf();
   std::string token = trim(contents.str());
@@ -79,7 +81,9 @@ boost::system::result<bool, std::string> env_bool(const EnvGetter& env, std::str
   const auto text = env(name);
   if (!text) return fallback;
   const auto value = parse_go_bool(*text);
-  if (!value) return Failure{std::string{name} + ": expected a boolean (true/false/1/0), got \"" + *text + "\""};
+  if (!value)
+    return Failure{std::string{name} + ": expected a boolean (true/false/1/0), got \"" + *text +
+                   "\""};
   return *value;
 }
 
@@ -186,26 +190,25 @@ boost::system::result<AgentConfig, std::string> AgentConfig::from(const po::vari
 }
 
 void add_agent_flags(po::options_description& options) {
-  options.add_options()
-      ("http-addr", po::value<std::string>()->value_name("ADDR"),
-       "Address of the Consul agent with port (or unix:///path). Default 127.0.0.1:8500, "
-       "also CONSUL_HTTP_ADDR.")
-      ("token", po::value<std::string>()->value_name("TOKEN"),
-       "ACL token for API requests, also CONSUL_HTTP_TOKEN.")
-      ("token-file", po::value<std::string>()->value_name("FILE"),
-       "File containing the ACL token, also CONSUL_HTTP_TOKEN_FILE.")
-      ("ca-file", po::value<std::string>()->value_name("FILE"),
-       "CA file to verify the agent's TLS certificate, also CONSUL_CACERT.")
-      ("ca-path", po::value<std::string>()->value_name("DIR"),
-       "Directory of CA certificates, also CONSUL_CAPATH.")
-      ("client-cert", po::value<std::string>()->value_name("FILE"),
-       "Client certificate for TLS to the agent, also CONSUL_CLIENT_CERT.")
-      ("client-key", po::value<std::string>()->value_name("FILE"),
-       "Client key for TLS to the agent, also CONSUL_CLIENT_KEY.")
-      ("tls-server-name", po::value<std::string>()->value_name("NAME"),
-       "Server name for SNI and certificate verification, also CONSUL_TLS_SERVER_NAME.")
-      ("datacenter", po::value<std::string>()->value_name("DC"),
-       "Datacenter to query (adds dc= to every call). Defaults to the agent's datacenter.");
+  options.add_options()(
+      "http-addr", po::value<std::string>()->value_name("ADDR"),
+      "Address of the Consul agent with port (or unix:///path). Default 127.0.0.1:8500, "
+      "also CONSUL_HTTP_ADDR.")("token", po::value<std::string>()->value_name("TOKEN"),
+                                "ACL token for API requests, also CONSUL_HTTP_TOKEN.")(
+      "token-file", po::value<std::string>()->value_name("FILE"),
+      "File containing the ACL token, also CONSUL_HTTP_TOKEN_FILE.")(
+      "ca-file", po::value<std::string>()->value_name("FILE"),
+      "CA file to verify the agent's TLS certificate, also CONSUL_CACERT.")(
+      "ca-path", po::value<std::string>()->value_name("DIR"),
+      "Directory of CA certificates, also CONSUL_CAPATH.")(
+      "client-cert", po::value<std::string>()->value_name("FILE"),
+      "Client certificate for TLS to the agent, also CONSUL_CLIENT_CERT.")(
+      "client-key", po::value<std::string>()->value_name("FILE"),
+      "Client key for TLS to the agent, also CONSUL_CLIENT_KEY.")(
+      "tls-server-name", po::value<std::string>()->value_name("NAME"),
+      "Server name for SNI and certificate verification, also CONSUL_TLS_SERVER_NAME.")(
+      "datacenter", po::value<std::string>()->value_name("DC"),
+      "Datacenter to query (adds dc= to every call). Defaults to the agent's datacenter.");
 }
 
 int agent_flag_style() {

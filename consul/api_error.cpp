@@ -25,12 +25,18 @@ std::string ApiError::message() const {
 
 const char* to_string(ApiErrorKind kind) {
   switch (kind) {
-    case ApiErrorKind::status: return "status";
-    case ApiErrorKind::connect: return "connect_failed";
-    case ApiErrorKind::timeout: return "timeout";
-    case ApiErrorKind::cancelled: return "cancelled";
-    case ApiErrorKind::transport: return "transport";
-    case ApiErrorKind::invalid_response: return "invalid_response";
+    case ApiErrorKind::status:
+      return "status";
+    case ApiErrorKind::connect:
+      return "connect_failed";
+    case ApiErrorKind::timeout:
+      return "timeout";
+    case ApiErrorKind::cancelled:
+      return "cancelled";
+    case ApiErrorKind::transport:
+      return "transport";
+    case ApiErrorKind::invalid_response:
+      return "invalid_response";
   }
   return "unknown";
 }

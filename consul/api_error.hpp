@@ -18,15 +18,17 @@ enum class ApiErrorKind {
 
 struct ApiError {
   ApiErrorKind kind = ApiErrorKind::transport;
-  int status = 0;       // HTTP status for kind == status, else 0
-  std::string body;     // Consul's plain-text error body (trimmed) for kind == status
-  std::string detail;   // transport or decoding detail
+  int status = 0;      // HTTP status for kind == status, else 0
+  std::string body;    // Consul's plain-text error body (trimmed) for kind == status
+  std::string detail;  // transport or decoding detail
 
   static ApiError from_status(int status, std::string body);
   static ApiError make(ApiErrorKind kind, std::string detail);
 
   bool is_status(int code) const { return kind == ApiErrorKind::status && status == code; }
-  bool is_transport() const { return kind != ApiErrorKind::status && kind != ApiErrorKind::invalid_response; }
+  bool is_transport() const {
+    return kind != ApiErrorKind::status && kind != ApiErrorKind::invalid_response;
+  }
 
   // The Go client's wording for statuses: `Unexpected response code: 403 (Permission denied)`;
   // otherwise `<kind>: <detail>`.

@@ -40,7 +40,8 @@ Clock::duration RateLimiter::acquire(Clock::time_point now) {
   if (!last_ || now > *last_) last_ = now;
   tokens_ -= 1.0;  // may go negative: the debt is the wait
   if (tokens_ >= 0.0) return Clock::duration::zero();
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(-tokens_ / rate_));
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(-tokens_ / rate_));
 }
 
 Backoff::Backoff(milliseconds base, milliseconds max) : base_(base), max_(max) {}

@@ -74,9 +74,9 @@ class Backoff {
 };
 
 struct BlockingOptions {
-  milliseconds wait{300'000};      // sent as ?wait=
-  milliseconds margin{5'000};      // added to wait + wait/16 for the request timeout
-  double rate_per_second = 1.0;    // loop rate limit
+  milliseconds wait{300'000};    // sent as ?wait=
+  milliseconds margin{5'000};    // added to wait + wait/16 for the request timeout
+  double rate_per_second = 1.0;  // loop rate limit
   double burst = 2.0;
   milliseconds backoff_base{1'000};
   milliseconds backoff_max{180'000};
@@ -170,8 +170,14 @@ class Watch {
   struct State {
     State(boost::asio::any_io_executor ex, BlockingMode m, Fetch f, OnValue v, OnError e,
           const BlockingOptions& o, Random r)
-        : executor(std::move(ex)), mode(m), fetch(std::move(f)), on_value(std::move(v)),
-          on_error(std::move(e)), options(o), random(std::move(r)), query(o),
+        : executor(std::move(ex)),
+          mode(m),
+          fetch(std::move(f)),
+          on_value(std::move(v)),
+          on_error(std::move(e)),
+          options(o),
+          random(std::move(r)),
+          query(o),
           limiter(o.rate_per_second, o.burst) {}
     boost::asio::any_io_executor executor;
     BlockingMode mode;
@@ -218,9 +224,8 @@ class Watch {
         if (!co_await pause(state, delay)) co_return;
         continue;
       }
-      const bool changed = state->mode == BlockingMode::index
-                               ? state->query.on_index(result->index)
-                               : state->query.on_hash(result->hash);
+      const bool changed = state->mode == BlockingMode::index ? state->query.on_index(result->index)
+                                                              : state->query.on_hash(result->hash);
       if (changed) state->on_value(*result);
     }
   }

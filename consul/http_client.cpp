@@ -11,8 +11,8 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/generic/stream_protocol.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <mutex>
@@ -379,7 +379,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
 
   static std::string host_of(const std::string& url) {
     CurlUrlPtr parsed{curl_url()};
-    if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+    if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+      return {};
     return url_part(parsed.get(), CURLUPART_HOST, 0).value_or(std::string{});
   }
 
@@ -504,7 +505,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
   void drive(curl_socket_t fd, int events) {
     int running = 0;
     const CURLMcode rc = curl_multi_socket_action(multi_, fd, events, &running);
-    if (rc != CURLM_OK) SPDLOG_WARN("event=curl_socket_action_failed error={}", curl_multi_strerror(rc));
+    if (rc != CURLM_OK)
+      SPDLOG_WARN("event=curl_socket_action_failed error={}", curl_multi_strerror(rc));
     drain();
   }
 
@@ -513,7 +515,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     while (CURLMsg* msg = curl_multi_info_read(multi_, &pending)) {
       if (msg->msg != CURLMSG_DONE) continue;
       char* priv = nullptr;
-      if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv) != CURLE_OK || !priv) continue;
+      if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv) != CURLE_OK || !priv)
+        continue;
       auto* transfer = reinterpret_cast<Transfer*>(priv);
       finish(transfer->id, outcome(*transfer, msg->data.result));
     }
@@ -552,8 +555,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     const CURLMcode rc = curl_multi_remove_handle(multi_, t.easy.get());
     if (rc != CURLM_OK) SPDLOG_WARN("event=curl_remove_failed error={}", curl_multi_strerror(rc));
     [[maybe_unused]] const auto dur_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - t.started)
-                            .count();
+                                             std::chrono::steady_clock::now() - t.started)
+                                             .count();
     if (result) {
       SPDLOG_DEBUG("event=agent_request method={} path={} status={} dur_ms={}", t.method, t.path,
                    result->status, dur_ms);
@@ -570,10 +573,10 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     if (slot.is_connected()) slot.clear();
     // any_completion_handler cannot be posted directly (its executor lacks blocking.never), so
     // hop through our executor and dispatch to the handler's own executor from there.
-    net::post(executor_, [h = std::move(t.handler), r = std::move(result),
-                          w = std::move(t.work)]() mutable {
-      net::dispatch(net::append(std::move(h), std::move(r)));
-    });
+    net::post(executor_,
+              [h = std::move(t.handler), r = std::move(result), w = std::move(t.work)]() mutable {
+                net::dispatch(net::append(std::move(h), std::move(r)));
+              });
   }
 
   executor_type executor_;
@@ -596,9 +599,10 @@ HttpClient::executor_type HttpClient::get_executor() const { return impl_->execu
 
 void HttpClient::start(HttpRequest req, Handler handler) {
   // Transfers live on the client's executor, whichever thread asked.
-  net::dispatch(impl_->executor(), [impl = impl_, r = std::move(req), h = std::move(handler)]() mutable {
-    impl->start(std::move(r), std::move(h));
-  });
+  net::dispatch(impl_->executor(),
+                [impl = impl_, r = std::move(req), h = std::move(handler)]() mutable {
+                  impl->start(std::move(r), std::move(h));
+                });
 }
 
 }  // namespace gatehouse::consul

@@ -39,9 +39,9 @@ class HttpHeaders {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string path;    // "/v1/agent/connect/ca/roots", without the agent's path prefix
-  QueryParams query;   // encoded by the client; a parameter with an empty value is sent as `name`
-  std::string body;    // sent for POST/PUT (and DELETE when non-empty)
+  std::string path;   // "/v1/agent/connect/ca/roots", without the agent's path prefix
+  QueryParams query;  // encoded by the client; a parameter with an empty value is sent as `name`
+  std::string body;   // sent for POST/PUT (and DELETE when non-empty)
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds timeout{30'000};  // the whole transfer
 };

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "consul/intention.hpp"  // format_multierror
+#include "consul/service_validation.hpp"
 #include "consul/sidecar.hpp"
 #include "tools/dev_agent/go_duration.hpp"
 
@@ -97,22 +99,12 @@ consul::Node Catalog::node() const {
 }
 
 std::optional<HttpError> Catalog::validate(const AgentServiceRegistration& reg) const {
-  if (reg.name.empty()) return bad("Missing service name");
+  if (auto missing = consul::check_service_name(reg)) return bad(*missing);
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(reg.address, ec);
   if (!ec && address.is_unspecified()) return bad("Invalid service address");
-  const bool proxy = reg.kind == consul::kKindConnectProxy;
-  if (proxy) {
-    if (!reg.proxy || reg.proxy->destination_service_name.empty()) {
-      return bad("Validation failed: Proxy.DestinationServiceName must be non-empty for Connect "
-                 "proxy services");
-    }
-    if (reg.port == 0 && reg.socket_path.empty()) {
-      return bad("Validation failed: Port or SocketPath must be set for a connect-proxy");
-    }
-    if (reg.connect && reg.connect->native) {
-      return bad("Validation failed: A Proxy cannot also be Connect Native, only typical services");
-    }
+  if (auto errors = consul::validate_service(reg); !errors.empty()) {
+    return bad("Validation failed: " + consul::format_multierror(errors));
   }
   for (const auto& check : reg.all_checks()) {
     const auto type = check.type();
@@ -193,8 +185,8 @@ std::optional<HttpError> Catalog::register_service(const AgentServiceRegistratio
     };
     auto derived = consul::derive_sidecar(reg, ports);
     if (!derived) return bad("Invalid SidecarService: " + derived.error());
-    if (auto e = validate(*derived)) {
-      return bad("Failed Validation: " + e->body.substr(e->body.find(": ") + 2));
+    if (auto errors = consul::validate_service(*derived); !errors.empty()) {
+      return bad("Failed Validation: " + consul::format_multierror(errors));
     }
     sidecar = std::move(*derived);
   }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "consul/intention_decision.hpp"
+#include "consul/intention_responses.hpp"
 #include "consul/json_decode.hpp"
 #include "tls/certificate.hpp"
 #include "tools/dev_agent/acl_gate.hpp"
@@ -58,7 +59,7 @@ net::awaitable<Response> legacy_create(AgentContext& ctx, const Request& req) {
   if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
   auto id = ctx.intentions.create_legacy(std::move(*ixn), now_rfc3339());
   if (!id) co_return error(id.error());
-  co_return Response::json(json{{"ID", *id}});
+  co_return Response::json(consul::IntentionIdResponse{*id});
 }
 
 net::awaitable<Response> collection(AgentContext& ctx, const Request& req) {
@@ -117,7 +118,7 @@ net::awaitable<Response> check(AgentContext& ctx, const Request& req) {
   const auto all = ctx.intentions.all();
   const auto decision = consul::decide_connection(all, pair->source, pair->destination,
                                                   decision_defaults(ctx.options));
-  co_return Response::json(json{{"Allowed", decision.allowed}});
+  co_return Response::json(consul::IntentionCheckResponse{decision.allowed});
 }
 
 net::awaitable<Response> match(AgentContext& ctx, const Request& req) {
@@ -176,7 +177,7 @@ net::awaitable<Response> by_id(AgentContext& ctx, const Request& req) {
     if (auto failed = ctx.intentions.update_legacy(id, std::move(*ixn), now_rfc3339())) {
       co_return error(*failed);
     }
-    co_return Response::json(json{{"ID", id}});
+    co_return Response::json(consul::IntentionIdResponse{id});
   }
   if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
   if (auto failed = ctx.intentions.delete_legacy(id)) co_return error(*failed);

@@ -142,11 +142,12 @@ TEST_F(ServicesTest, RegistrationErrors) {
   r = agent_.put("/v1/agent/service/register", R"({"Port":1})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, "Missing service name");
-  r = agent_.put("/v1/agent/service/register", R"({"Name":"p","Kind":"connect-proxy","Port":1})");
+  r = agent_.put("/v1/agent/service/register", R"({"Name":"p","Kind":"connect-proxy"})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body,
-            "Validation failed: Proxy.DestinationServiceName must be non-empty for Connect proxy "
-            "services");
+            "Validation failed: 2 errors occurred:\n"
+            "\t* Proxy.DestinationServiceName must be non-empty for Connect proxy services\n"
+            "\t* Port or SocketPath must be set for a connect-proxy\n\n");
   // snake_case keys are accepted, as by Consul.
   r = agent_.put("/v1/agent/service/register",
                  R"({"name":"snake","port":7000,"enable_tag_override":true})");

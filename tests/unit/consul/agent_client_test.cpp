@@ -83,9 +83,7 @@ TEST_F(AgentClientTest, RootsFromARealAgentWithIndex) {
                   "15:bf:3a:7d:ff:ea:c1:8c:46:67:6c:db:b8:81:18:36:ad:e5:d0:c7");
         CO_ASSERT(roots->value.roots.size() == 1, "");
         EXPECT_EQ(roots->value.roots[0].serial_number, 7U);
-        // Named, not braced inside co_await (see agent_client.hpp).
-        const BlockingQuery query{.index = 41, .hash = {}, .wait = 2s, .margin = 1s};
-        auto again = co_await agent.ca_roots(query);
+        auto again = co_await agent.ca_roots(BlockingQuery{41, 2s});
         CO_ASSERT(again, again.error().message());
       });
   ASSERT_EQ(requests_.size(), 2U);
@@ -107,8 +105,10 @@ TEST_F(AgentClientTest, LeafFromARealAgent) {
 }
 
 TEST_F(AgentClientTest, PermissionDeniedKeepsStatusAndText) {
-  run([](const Request&) {
-        return text_response(http::status::forbidden, "Permission denied: token lacks 'service:write'");
+  run(
+      [](const Request&) {
+        return text_response(http::status::forbidden,
+                             "Permission denied: token lacks 'service:write'");
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         auto leaf = co_await agent.leaf_cert("db");
@@ -121,8 +121,10 @@ TEST_F(AgentClientTest, PermissionDeniedKeepsStatusAndText) {
 }
 
 TEST_F(AgentClientTest, AuthorizeSendsExactlyTheThreeFields) {
-  run([](const Request&) {
-        return json_response(R"({"Authorized":true,"Reason":"Default behavior configured by ACLs"})");
+  run(
+      [](const Request&) {
+        return json_response(
+            R"({"Authorized":true,"Reason":"Default behavior configured by ACLs"})");
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         const AuthorizeRequest request{"db", "spiffe://t.consul/ns/default/dc/dc1/svc/web",
@@ -142,7 +144,8 @@ TEST_F(AgentClientTest, AuthorizeSendsExactlyTheThreeFields) {
 }
 
 TEST_F(AgentClientTest, ExactIntentionCalls) {
-  run([](const Request& req) {
+  run(
+      [](const Request& req) {
         if (req.method() == http::verb::get) {
           return text_response(http::status::not_found, "Intention not found");
         }
@@ -176,7 +179,8 @@ TEST_F(AgentClientTest, ExactIntentionCalls) {
 }
 
 TEST_F(AgentClientTest, LegacyCreateReturnsIdAndCheckReturnsAllowed) {
-  run([](const Request& req) {
+  run(
+      [](const Request& req) {
         if (req.method() == http::verb::post) {
           return json_response(R"({"ID":"8f246b77-f3e1-ff88-5b48-8ec93abf3e05"})");
         }
@@ -199,7 +203,8 @@ TEST_F(AgentClientTest, LegacyCreateReturnsIdAndCheckReturnsAllowed) {
 }
 
 TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
-  run([](const Request&) {
+  run(
+      [](const Request&) {
         return json_response(R"({"db":[{"SourceNS":"default","SourceName":"web",
             "DestinationNS":"default","DestinationName":"db","SourceType":"consul",
             "Action":"allow","Precedence":9,"CreateIndex":40,"ModifyIndex":40}]})",
@@ -207,8 +212,8 @@ TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
       },
       [](AgentClient& agent) -> net::awaitable<void> {
         std::vector<std::string> names{"db"};  // named: see agent_client.hpp
-        const BlockingQuery query{.index = 39, .hash = {}, .wait = 300s, .margin = 5s};
-        auto m = co_await agent.intention_match(MatchBy::destination, names, query);
+        auto m =
+            co_await agent.intention_match(MatchBy::destination, names, BlockingQuery{39, 300s});
         CO_ASSERT(m, m.error().message());
         EXPECT_EQ(m->index, 40U);
         CO_ASSERT(m->value.at("db").size() == 1, "");
@@ -220,7 +225,8 @@ TEST_F(AgentClientTest, MatchIsKeyedByNameWithIndex) {
 }
 
 TEST_F(AgentClientTest, HealthConnectPassingAndUndecodableBody) {
-  run([](const Request& req) {
+  run(
+      [](const Request& req) {
         if (req.target().starts_with("/v1/health")) return json_response("[]", "3");
         return json_response("not json");
       },
@@ -228,7 +234,7 @@ TEST_F(AgentClientTest, HealthConnectPassingAndUndecodableBody) {
         auto h = co_await agent.health_connect("db");
         CO_ASSERT(h, h.error().message());
         EXPECT_EQ(h->index, 3U);
-        EXPECT_EQ(h->value.text(), "[]");
+        EXPECT_TRUE(h->value.empty());
         auto leader = co_await agent.status_leader();
         CO_ASSERT(!leader, "expected a decoding error");
         EXPECT_EQ(leader.error().kind, ApiErrorKind::invalid_response);
@@ -283,6 +289,63 @@ TEST(IntentionSide, DefaultNamespaceIsImplicit) {
   EXPECT_EQ(intention_side("", "web"), "web");
   EXPECT_EQ(intention_side("default", "web"), "web");
   EXPECT_EQ(intention_side("team", "web"), "team/web");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
+
+namespace gatehouse::consul {
+namespace {
+
+TEST_F(AgentClientTest, AgentServiceIsHashBlocking) {
+  run(
+      [](const Request&) {
+        Response res = json_response(R"({"Kind":"connect-proxy","ID":"web-sidecar-proxy",
+            "Service":"web-sidecar-proxy","Tags":[],"Meta":{},"Port":21000,"Address":"",
+            "Weights":{"Passing":1,"Warning":1},"EnableTagOverride":false,
+            "ContentHash":"4ecd29c7bc647ca8","Datacenter":"dc1",
+            "Proxy":{"DestinationServiceName":"web","DestinationServiceID":"web",
+            "LocalServiceAddress":"127.0.0.1","LocalServicePort":8080}})");
+        res.set("X-Consul-ContentHash", "4ecd29c7bc647ca8");
+        return res;
+      },
+      [](AgentClient& agent) -> net::awaitable<void> {
+        BlockingQuery query;
+        query.hash = "b1a3f0e4c2d97a51";
+        query.wait = 60s;
+        auto svc = co_await agent.agent_service("web-sidecar-proxy", query);
+        CO_ASSERT(svc, svc.error().message());
+        EXPECT_EQ(svc->hash, "4ecd29c7bc647ca8");
+        EXPECT_EQ(svc->value.kind, "connect-proxy");
+        EXPECT_EQ(svc->value.port, 21000);
+        CO_ASSERT(svc->value.proxy.has_value(), "no Proxy");
+        EXPECT_EQ(svc->value.proxy->destination_service_name, "web");
+      });
+  EXPECT_EQ(requests_.at(0).target(),
+            "/v1/agent/service/web-sidecar-proxy?hash=b1a3f0e4c2d97a51&wait=60000ms");
+}
+
+TEST_F(AgentClientTest, RegisterAndDeregister) {
+  run([](const Request&) { return json_response(""); },
+      [](AgentClient& agent) -> net::awaitable<void> {
+        AgentServiceRegistration reg;
+        reg.name = "api";
+        reg.port = 8443;
+        reg.connect = AgentServiceConnect{};
+        reg.connect->native = true;
+        auto r = co_await agent.register_service(reg, false);
+        CO_ASSERT(r, r.error().message());
+        auto d = co_await agent.deregister_service("api");
+        CO_ASSERT(d, d.error().message());
+      });
+  EXPECT_EQ(requests_.at(0).method(), http::verb::put);
+  EXPECT_EQ(requests_.at(0).target(), "/v1/agent/service/register");
+  const auto body = nlohmann::json::parse(requests_.at(0).body());
+  EXPECT_EQ(body.at("Name"), "api");
+  EXPECT_EQ(body.at("Port"), 8443);
+  EXPECT_EQ(body.at("Connect").at("Native"), true);
+  EXPECT_EQ(requests_.at(1).method(), http::verb::put);
+  EXPECT_EQ(requests_.at(1).target(), "/v1/agent/service/deregister/api");
 }
 
 }  // namespace

@@ -112,7 +112,8 @@ TEST(AgentAddress, Errors) {
 }
 
 TEST(AgentConfig, FlagOverridesEnvAddress) {
-  const auto c = config_of({"-http-addr", "127.0.0.1:9000"}, {{"CONSUL_HTTP_ADDR", "10.1.1.1:8500"}});
+  const auto c =
+      config_of({"-http-addr", "127.0.0.1:9000"}, {{"CONSUL_HTTP_ADDR", "10.1.1.1:8500"}});
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->address.base_url(), "http://127.0.0.1:9000");
   const auto env_only = config_of({}, {{"CONSUL_HTTP_ADDR", "https://10.1.1.1:8501"}});
@@ -196,8 +197,10 @@ TEST(AgentConfig, ClientCertNeedsKey) {
 }
 
 TEST(AgentConfig, GoBoolForms) {
-  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"}) EXPECT_EQ(parse_go_bool(t), true) << t;
-  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"}) EXPECT_EQ(parse_go_bool(f), false) << f;
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
+    EXPECT_EQ(parse_go_bool(t), true) << t;
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
+    EXPECT_EQ(parse_go_bool(f), false) << f;
   EXPECT_EQ(parse_go_bool("yes"), std::nullopt);
   EXPECT_EQ(parse_go_bool("tRUE"), std::nullopt);
 }

@@ -19,11 +19,11 @@ TEST(BlockingIndex, ParsesDecimalOnly) {
 }
 
 TEST(BlockingIndex, NextIndexRules) {
-  EXPECT_EQ(next_index(0, 5), 5U);          // first response
-  EXPECT_EQ(next_index(5, 5), 5U);          // timed out, unchanged: block again on it
-  EXPECT_EQ(next_index(5, 9), 9U);          // moved forward
-  EXPECT_EQ(next_index(9, 3), 0U);          // went backwards: reset
-  EXPECT_EQ(next_index(9, 0), 0U);          // not positive: reset
+  EXPECT_EQ(next_index(0, 5), 5U);             // first response
+  EXPECT_EQ(next_index(5, 5), 5U);             // timed out, unchanged: block again on it
+  EXPECT_EQ(next_index(5, 9), 9U);             // moved forward
+  EXPECT_EQ(next_index(9, 3), 0U);             // went backwards: reset
+  EXPECT_EQ(next_index(9, 0), 0U);             // not positive: reset
   EXPECT_EQ(next_index(9, std::nullopt), 0U);  // missing or malformed header: reset
 }
 
@@ -57,11 +57,11 @@ TEST(RateLimiter, RefillsOverTimeUpToBurst) {
 
 TEST(Backoff, DoublesWithinJitterBoundsAndCaps) {
   Backoff b{1s, 8s};
-  EXPECT_EQ(b.next(0.0), 500ms);   // failure 1: [0.5s, 1s]
+  EXPECT_EQ(b.next(0.0), 500ms);        // failure 1: [0.5s, 1s]
   EXPECT_EQ(b.next(0.999999), 1999ms);  // failure 2: [1s, 2s)
-  EXPECT_EQ(b.next(0.5), 3s);      // failure 3: [2s, 4s]
-  EXPECT_EQ(b.next(1.0), 8s);      // failure 4: [4s, 8s]
-  EXPECT_EQ(b.next(0.0), 4s);      // capped at 8s
+  EXPECT_EQ(b.next(0.5), 3s);           // failure 3: [2s, 4s]
+  EXPECT_EQ(b.next(1.0), 8s);           // failure 4: [4s, 8s]
+  EXPECT_EQ(b.next(0.0), 4s);           // capped at 8s
   EXPECT_EQ(b.failures(), 5);
   b.reset();
   EXPECT_EQ(b.next(0.0), 500ms);
@@ -81,7 +81,7 @@ TEST(Backoff, EveryDelayWithinBounds) {
 TEST(BlockingQueryState, PublishesOnlyOnChange) {
   BlockingQueryState s{BlockingOptions{}};
   EXPECT_EQ(s.index(), 0U);
-  EXPECT_TRUE(s.on_index(7));   // first value always published
+  EXPECT_TRUE(s.on_index(7));  // first value always published
   EXPECT_EQ(s.index(), 7U);
   EXPECT_FALSE(s.on_index(7));  // wait timed out: same index, nothing new
   EXPECT_TRUE(s.on_index(9));
@@ -106,7 +106,7 @@ TEST(BlockingQueryState, ErrorsBackOffResetIndexAndSuccessResetsBackoff) {
   EXPECT_EQ(s.on_error(1.0), 1s);
   EXPECT_EQ(s.index(), 0U);
   EXPECT_EQ(s.on_error(1.0), 2s);
-  EXPECT_FALSE(s.on_index(10));  // same data as before the error: not republished
+  EXPECT_FALSE(s.on_index(10));    // same data as before the error: not republished
   EXPECT_EQ(s.on_error(1.0), 1s);  // backoff restarted after the success
 }
 

@@ -3,13 +3,13 @@
 #include "consul/http_client.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
-#include <unistd.h>
 
 #include "tests/unit/consul/test_http_server.hpp"
 
@@ -25,10 +25,10 @@ namespace net = boost::asio;
 namespace http = boost::beast::http;
 
 // ASSERT_* cannot be used inside coroutines (they `return`); this is the co_return form.
-#define CO_ASSERT(cond, msg)                         \
-  if (!(cond)) {                                     \
-    ADD_FAILURE() << #cond << ": " << msg;           \
-    co_return;                                       \
+#define CO_ASSERT(cond, msg)               \
+  if (!(cond)) {                           \
+    ADD_FAILURE() << #cond << ": " << msg; \
+    co_return;                             \
   }
 
 HttpRequest make_request(std::string method, std::string path,
@@ -119,12 +119,11 @@ TEST(HttpClient, EmptyPutAndDelete) {
                         }};
   HttpClient client{ioc.get_executor(), config_for(server.address())};
   run_test(ioc, [&]() -> net::awaitable<void> {
-    auto put = co_await client.request(
-        make_request("PUT", "/v1/agent/service/deregister/web"), net::use_awaitable);
+    auto put = co_await client.request(make_request("PUT", "/v1/agent/service/deregister/web"),
+                                       net::use_awaitable);
     CO_ASSERT(put, put.error().message());
-    auto del = co_await client.request(
-        make_request("DELETE", "/v1/config/service-intentions/db"),
-        net::use_awaitable);
+    auto del = co_await client.request(make_request("DELETE", "/v1/config/service-intentions/db"),
+                                       net::use_awaitable);
     CO_ASSERT(del, del.error().message());
   });
   ASSERT_EQ(server.requests().size(), 2U);
@@ -136,13 +135,14 @@ TEST(HttpClient, EmptyPutAndDelete) {
 
 TEST(HttpClient, ReusesKeepAliveConnection) {
   net::io_context ioc;
-  TestHttpServer server{ioc.get_executor(), [](const Request& req) {
-                          return std::optional<Response>{
-                              text_response(http::status::ok, std::string{req.target()})};
-                        }};
+  TestHttpServer server{
+      ioc.get_executor(), [](const Request& req) {
+        return std::optional<Response>{text_response(http::status::ok, std::string{req.target()})};
+      }};
   HttpClient client{ioc.get_executor(), config_for(server.address())};
   run_test(ioc, [&]() -> net::awaitable<void> {
-    for (const char* path : {"/v1/status/leader", "/v1/agent/connect/ca/roots", "/v1/status/leader"}) {
+    for (const char* path :
+         {"/v1/status/leader", "/v1/agent/connect/ca/roots", "/v1/status/leader"}) {
       auto r = co_await client.request(make_request("GET", path), net::use_awaitable);
       CO_ASSERT(r, r.error().message());
       EXPECT_EQ(r->body, path);
@@ -154,10 +154,10 @@ TEST(HttpClient, ReusesKeepAliveConnection) {
 
 TEST(HttpClient, ConcurrentRequestsBothComplete) {
   net::io_context ioc;
-  TestHttpServer server{ioc.get_executor(), [](const Request& req) {
-                          return std::optional<Response>{
-                              text_response(http::status::ok, std::string{req.target()})};
-                        }};
+  TestHttpServer server{
+      ioc.get_executor(), [](const Request& req) {
+        return std::optional<Response>{text_response(http::status::ok, std::string{req.target()})};
+      }};
   HttpClient client{ioc.get_executor(), config_for(server.address())};
   run_test(ioc, [&]() -> net::awaitable<void> {
     using namespace net::experimental::awaitable_operators;
@@ -172,11 +172,11 @@ TEST(HttpClient, ConcurrentRequestsBothComplete) {
 
 TEST(HttpClient, TimeoutIsATransportErrorOfItsOwnKind) {
   net::io_context ioc;
-  TestHttpServer server{ioc.get_executor(), [](const Request&) { return std::optional<Response>{}; }};
+  TestHttpServer server{ioc.get_executor(),
+                        [](const Request&) { return std::optional<Response>{}; }};
   HttpClient client{ioc.get_executor(), config_for(server.address())};
   run_test(ioc, [&]() -> net::awaitable<void> {
-    auto r = co_await client.request(make_request("GET", "/hang", 200ms),
-                                     net::use_awaitable);
+    auto r = co_await client.request(make_request("GET", "/hang", 200ms), net::use_awaitable);
     CO_ASSERT(!r, "expected an error");
     EXPECT_EQ(r.error().kind, ApiErrorKind::timeout) << r.error().message();
     EXPECT_TRUE(r.error().is_transport());
@@ -194,13 +194,13 @@ TEST(HttpClient, CancellationSlotAbortsTransfer) {
                         }};
   HttpClient client{ioc.get_executor(), config_for(server.address())};
   run_test(ioc, [&]() -> net::awaitable<void> {
-    auto r = co_await client.request(make_request("GET", "/hang", 15s),
-                                     net::bind_cancellation_slot(cancel.slot(), net::use_awaitable));
+    auto r =
+        co_await client.request(make_request("GET", "/hang", 15s),
+                                net::bind_cancellation_slot(cancel.slot(), net::use_awaitable));
     CO_ASSERT(!r, "expected an error");
     EXPECT_EQ(r.error().kind, ApiErrorKind::cancelled) << r.error().message();
     // The client stays usable after a cancelled transfer.
-    auto again = co_await client.request(make_request("GET", "/hang", 100ms),
-                                         net::use_awaitable);
+    auto again = co_await client.request(make_request("GET", "/hang", 100ms), net::use_awaitable);
     CO_ASSERT(!again, "expected an error");
     EXPECT_EQ(again.error().kind, ApiErrorKind::timeout);
   });
@@ -208,7 +208,8 @@ TEST(HttpClient, CancellationSlotAbortsTransfer) {
 
 TEST(HttpClient, UnixSocketAgent) {
   net::io_context ioc;
-  const std::string path = ::testing::TempDir() + "gatehouse-http-" + std::to_string(::getpid()) + ".sock";
+  const std::string path =
+      ::testing::TempDir() + "gatehouse-http-" + std::to_string(::getpid()) + ".sock";
   std::remove(path.c_str());
   testing::UnixTestHttpServer server{
       ioc.get_executor(), net::local::stream_protocol::endpoint{path}, [](const Request& req) {
@@ -235,8 +236,8 @@ TEST(HttpClient, ConnectionRefusedIsDistinguishable) {
   }
   HttpClient client{ioc.get_executor(), config_for("127.0.0.1:" + std::to_string(port))};
   run_test(ioc, [&]() -> net::awaitable<void> {
-    auto r = co_await client.request(make_request("GET", "/v1/status/leader", 5s),
-                                     net::use_awaitable);
+    auto r =
+        co_await client.request(make_request("GET", "/v1/status/leader", 5s), net::use_awaitable);
     CO_ASSERT(!r, "expected an error");
     EXPECT_EQ(r.error().kind, ApiErrorKind::connect) << r.error().message();
   });

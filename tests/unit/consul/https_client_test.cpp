@@ -1,6 +1,7 @@
 // HttpClient over HTTPS against an in-process Beast TLS server: CA file, verification failure,
 // CONSUL_HTTP_SSL_VERIFY=false, and -tls-server-name (SNI/verification name ≠ dialled host).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 
 #include "consul/http_client.hpp"
 #include "tests/unit/consul/test_certificate.hpp"
@@ -43,7 +43,8 @@ class TlsServer {
     for (;;) {
       auto [ec, socket] = co_await acceptor_.async_accept(net::as_tuple(net::use_awaitable));
       if (ec) co_return;
-      net::co_spawn(acceptor_.get_executor(), session(std::move(socket)), [](std::exception_ptr) {});
+      net::co_spawn(acceptor_.get_executor(), session(std::move(socket)),
+                    [](std::exception_ptr) {});
     }
   }
   net::awaitable<void> session(net::ip::tcp::socket socket) {
@@ -55,7 +56,8 @@ class TlsServer {
     const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
     boost::beast::flat_buffer buffer;
     Request req;
-    auto [rec, n] = co_await http::async_read(stream, buffer, req, net::as_tuple(net::use_awaitable));
+    auto [rec, n] =
+        co_await http::async_read(stream, buffer, req, net::as_tuple(net::use_awaitable));
     if (rec) co_return;
     Response res = testing::text_response(http::status::ok, sni ? sni : "");
     res.keep_alive(false);

@@ -28,8 +28,9 @@ TEST(PrepareRequest, QueryValuesAreEscaped) {
   req.query = {{"filter", "SourceName == \"web\" and x&y"}};
   const auto p = prepare_request(config_for("127.0.0.1:8500"), req);
   ASSERT_TRUE(p) << p.error();
-  EXPECT_EQ(p->url,
-            "http://127.0.0.1:8500/v1/connect/intentions?filter=SourceName+%3d%3d+%22web%22+and+x%26y");
+  EXPECT_EQ(
+      p->url,
+      "http://127.0.0.1:8500/v1/connect/intentions?filter=SourceName+%3d%3d+%22web%22+and+x%26y");
 }
 
 TEST(PrepareRequest, FlagWithoutValue) {
@@ -51,9 +52,11 @@ TEST(PrepareRequest, PrefixDatacenterAndToken) {
   req.headers = {{"Content-Type", "application/json"}};
   const auto p = prepare_request(c, req);
   ASSERT_TRUE(p) << p.error();
-  EXPECT_EQ(p->url, "https://consul.local:8501/proxy/v1/agent/connect/ca/roots?index=12&wait=1000ms&dc=dc2");
-  EXPECT_EQ(p->headers,
-            (std::vector<std::string>{"X-Consul-Token: secret-token", "Content-Type: application/json"}));
+  EXPECT_EQ(
+      p->url,
+      "https://consul.local:8501/proxy/v1/agent/connect/ca/roots?index=12&wait=1000ms&dc=dc2");
+  EXPECT_EQ(p->headers, (std::vector<std::string>{"X-Consul-Token: secret-token",
+                                                  "Content-Type: application/json"}));
 }
 
 TEST(PrepareRequest, ExplicitDcWins) {

@@ -66,13 +66,16 @@ inline TestCertificate make_self_signed(const std::string& common_name, const st
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
-  for (const auto& [nid, value] : {std::pair{NID_subject_alt_name, san},
-                                   std::pair{NID_basic_constraints, std::string{"critical,CA:TRUE"}}}) {
-    std::unique_ptr<X509_EXTENSION, ExtFree> ext{X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str())};
+  for (const auto& [nid, value] :
+       {std::pair{NID_subject_alt_name, san},
+        std::pair{NID_basic_constraints, std::string{"critical,CA:TRUE"}}}) {
+    std::unique_ptr<X509_EXTENSION, ExtFree> ext{
+        X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str())};
     if (!ext) throw std::runtime_error("openssl: extension");
     check(X509_add_ext(cert.get(), ext.get(), -1), "X509_add_ext");
   }
-  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) throw std::runtime_error("openssl: sign");
+  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
+    throw std::runtime_error("openssl: sign");
 
   std::unique_ptr<BIO, BioFree> cert_bio{BIO_new(BIO_s_mem())};
   std::unique_ptr<BIO, BioFree> key_bio{BIO_new(BIO_s_mem())};

@@ -48,7 +48,8 @@ class BasicTestHttpServer {
       auto [ec, socket] = co_await acceptor_.async_accept(net::as_tuple(net::use_awaitable));
       if (ec) co_return;
       ++connections_;
-      net::co_spawn(acceptor_.get_executor(), session(std::move(socket)), [](std::exception_ptr) {});
+      net::co_spawn(acceptor_.get_executor(), session(std::move(socket)),
+                    [](std::exception_ptr) {});
     }
   }
 
@@ -56,7 +57,8 @@ class BasicTestHttpServer {
     boost::beast::flat_buffer buffer;
     for (;;) {
       Request req;
-      auto [ec, n] = co_await http::async_read(stream, buffer, req, net::as_tuple(net::use_awaitable));
+      auto [ec, n] =
+          co_await http::async_read(stream, buffer, req, net::as_tuple(net::use_awaitable));
       if (ec) co_return;
       requests_.push_back(req);
       auto res = handler_(req);

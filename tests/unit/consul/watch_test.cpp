@@ -54,8 +54,7 @@ TEST(Watch, PublishesOnlyChangesAndFollowsIndexRules) {
   script.responses = {
       Blocking<int>{1, 5, {}},  // first value
       Blocking<int>{1, 5, {}},  // wait timed out: same index, not published
-      Blocking<int>{2, 8, {}},
-      ApiError::from_status(500, "rpc error"),
+      Blocking<int>{2, 8, {}}, ApiError::from_status(500, "rpc error"),
       Blocking<int>{2, 8, {}},  // same as before the error: not republished
       Blocking<int>{3, 2, {}},  // index went backwards: new data, index reset
   };
@@ -68,13 +67,15 @@ TEST(Watch, PublishesOnlyChangesAndFollowsIndexRules) {
                  [&](const ApiError& e, milliseconds retry) {
                    errors.push_back(e.message() + " retry=" + std::to_string(retry.count()));
                  },
-                 fast_options(), [] { return 0.5; }};
+                 fast_options(),
+                 [] { return 0.5; }};
   script.watch = &watch;
   watch.start();
   ioc.run_for(10s);
   EXPECT_TRUE(watch.finished());
   EXPECT_EQ(published, (std::vector<int>{1, 2, 3}));
-  EXPECT_EQ(errors, (std::vector<std::string>{"Unexpected response code: 500 (rpc error) retry=0"}));
+  EXPECT_EQ(errors,
+            (std::vector<std::string>{"Unexpected response code: 500 (rpc error) retry=0"}));
   std::vector<std::uint64_t> indexes;
   for (const auto& p : script.seen) {
     indexes.push_back(p.index);
@@ -87,11 +88,14 @@ TEST(Watch, PublishesOnlyChangesAndFollowsIndexRules) {
 TEST(Watch, HashMode) {
   net::io_context ioc;
   Script script;
-  script.responses = {Blocking<int>{1, 0, "aa"}, Blocking<int>{1, 0, "aa"}, Blocking<int>{2, 0, "bb"}};
+  script.responses = {Blocking<int>{1, 0, "aa"}, Blocking<int>{1, 0, "aa"},
+                      Blocking<int>{2, 0, "bb"}};
   std::vector<int> published;
-  IntWatch watch{ioc.get_executor(), BlockingMode::hash,
+  IntWatch watch{ioc.get_executor(),
+                 BlockingMode::hash,
                  [&](BlockingParams p) { return scripted_fetch(std::move(p), &script); },
-                 [&](const Blocking<int>& b) { published.push_back(b.value); }, {},
+                 [&](const Blocking<int>& b) { published.push_back(b.value); },
+                 {},
                  fast_options()};
   script.watch = &watch;
   watch.start();

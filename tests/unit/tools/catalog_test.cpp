@@ -79,7 +79,9 @@ TEST_F(CatalogTest, ValidationTexts) {
       registration(R"({"Name":"x","Kind":"connect-proxy","Proxy":{"DestinationServiceName":"y"}})"),
       false);
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->body, "Validation failed: Port or SocketPath must be set for a connect-proxy");
+  EXPECT_EQ(e->body,
+            "Validation failed: 1 error occurred:\n\t* Port or SocketPath must be set for a "
+            "connect-proxy\n\n");
 }
 
 TEST_F(CatalogTest, ContentHashChangesWithDefinition) {
