@@ -121,6 +121,19 @@ TEST(DevAgentCli, DatacenterFlagShowsInSelf) {
   EXPECT_EQ(j["Config"]["NodeName"], "n1");
 }
 
+TEST(DevAgentCli, LogJsonWritesOneJsonLinePerRequest) {
+  DevAgentProcess agent{{"-log-json", "-log-level", "debug"}};
+  ASSERT_EQ(agent.get("/v1/status/leader?token=hidden").status, 200);
+  const auto line = agent.process().wait_for_line("event=request");
+  ASSERT_TRUE(line) << agent.process().output();
+  const auto j = nlohmann::json::parse(*line);
+  EXPECT_EQ(j["@level"], "debug");
+  const auto message = j["@message"].get<std::string>();
+  EXPECT_NE(message.find("method=GET path=/v1/status/leader status=200"), std::string::npos)
+      << message;
+  EXPECT_EQ(agent.process().output().find("hidden"), std::string::npos);  // tokens never logged
+}
+
 class DevAgentAclTest : public ::testing::Test {
  protected:
   DevAgentProcess agent_{{"-acl-token", "s3cret", "-acl-default-policy", "deny"}};
