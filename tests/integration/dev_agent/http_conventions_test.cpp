@@ -108,6 +108,19 @@ TEST_F(DevAgentTest, SigtermExitsCleanly) {
   EXPECT_EQ(agent_.process().terminate(), 0) << agent_.process().output();
 }
 
+TEST_F(DevAgentTest, SigtermReleasesBlockedQueries) {
+  const auto index = agent_.get("/v1/connect/intentions").header("X-Consul-Index");
+  // A client blocked for up to ten minutes must not hold the agent up.
+  auto blocked = std::async(std::launch::async, [&] {
+    return run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        agent_.base_url() + "/v1/connect/intentions?index=" + index + "&wait=10m"});
+  });
+  EXPECT_EQ(agent_.process().terminate(), 0) << agent_.process().output();
+  const auto r = blocked.get();
+  // Either the answer made it out before the socket closed (200) or the connection was closed.
+  EXPECT_TRUE(r.out == "200" || r.out == "000") << r.out;
+}
+
 TEST(DevAgentCli, BadFlagFails) {
   const auto r = run_command({GATEHOUSE_BINARY, "dev-agent", "-acl-default-policy", "maybe"});
   EXPECT_EQ(r.exit_code, 1);
