@@ -143,7 +143,8 @@ std::optional<HttpError> CaManager::set_configuration(consul::CaConfiguration co
     next = std::move(*ca);
   }
   leaf_ttl_ = ttl;
-  const auto index = store_.touch(Table::kCaRoots);
+  // Only a rotation changes the roots (and wakes their watchers); a TTL change is config only.
+  const auto index = next ? store_.touch(Table::kCaRoots) : store_.next_index();
   config.create_index = config_.create_index;
   config.modify_index = index;
   config_ = std::move(config);

@@ -17,6 +17,19 @@ namespace gatehouse::tools {
 
 namespace net = boost::asio;
 
+namespace {
+
+// Keeps a quoted log value one token (and a -log-json line valid JSON).
+std::string log_value(std::string text) {
+  for (auto& c : text) {
+    if (c == '"' || c == '\\') c = '\'';
+    if (c == '\n' || c == '\t') c = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
 DevAgent::DevAgent(DevAgentOptions options)
     : options_{std::move(options)},
       acl_{options_.acl_token},
@@ -51,10 +64,11 @@ net::awaitable<Response> DevAgent::handle(const Request& request) {
                           .count();
   if (response.status >= 500) {
     SPDLOG_WARN("event=request method={} path={} status={} dur_ms={} error=\"{}\"",
-                request.method(), request.path(), response.status, dur_ms, response.body);
+                request.method(), log_value(request.path()), response.status, dur_ms,
+                log_value(response.body));
   } else {
     SPDLOG_DEBUG("event=request method={} path={} status={} dur_ms={}", request.method(),
-                 request.path(), response.status, dur_ms);
+                 log_value(request.path()), response.status, dur_ms);
   }
   co_return response;
 }

@@ -66,11 +66,8 @@ int run_dev_agent(std::span<char* const> args) {
     SPDLOG_ERROR("event=listen_failed error=\"{}\"", server.error());
     return 1;
   }
-  const auto bound = (*server)->local_endpoint();
-  std::printf("event=listening component=dev-agent addr=%s:%u\n", bound.address().to_string().c_str(),
-              static_cast<unsigned>(bound.port()));
-  std::fflush(stdout);
-
+  // Signals are caught before the listening line goes out: whoever reads that line may send
+  // SIGTERM right away.
   net::signal_set signals{ioc, SIGINT, SIGTERM};
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
@@ -78,6 +75,11 @@ int run_dev_agent(std::span<char* const> args) {
     (*server)->stop();
     (*agent)->shutdown();
   });
+  const auto bound = (*server)->local_endpoint();
+  std::printf("event=listening component=dev-agent addr=%s:%u\n", bound.address().to_string().c_str(),
+              static_cast<unsigned>(bound.port()));
+  std::fflush(stdout);
+
   (*server)->start();
   ioc.run();  // returns once the listener, every connection and every blocked query are done
   SPDLOG_INFO("event=stopped");

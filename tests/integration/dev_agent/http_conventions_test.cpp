@@ -108,6 +108,19 @@ TEST_F(DevAgentTest, SigtermExitsCleanly) {
   EXPECT_EQ(agent_.process().terminate(), 0) << agent_.process().output();
 }
 
+TEST_F(DevAgentTest, SigtermReleasesBlockedQueries) {
+  const auto index = agent_.get("/v1/connect/intentions").header("X-Consul-Index");
+  // A client blocked for up to ten minutes must not hold the agent up.
+  auto blocked = std::async(std::launch::async, [&] {
+    return run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                        agent_.base_url() + "/v1/connect/intentions?index=" + index + "&wait=10m"});
+  });
+  EXPECT_EQ(agent_.process().terminate(), 0) << agent_.process().output();
+  const auto r = blocked.get();
+  // Either the answer made it out before the socket closed (200) or the connection was closed.
+  EXPECT_TRUE(r.out == "200" || r.out == "000") << r.out;
+}
+
 TEST(DevAgentCli, BadFlagFails) {
   const auto r = run_command({GATEHOUSE_BINARY, "dev-agent", "-acl-default-policy", "maybe"});
   EXPECT_EQ(r.exit_code, 1);
@@ -119,6 +132,19 @@ TEST(DevAgentCli, DatacenterFlagShowsInSelf) {
   const auto j = agent.get("/v1/agent/self").json();
   EXPECT_EQ(j["Config"]["Datacenter"], "east");
   EXPECT_EQ(j["Config"]["NodeName"], "n1");
+}
+
+TEST(DevAgentCli, LogJsonWritesOneJsonLinePerRequest) {
+  DevAgentProcess agent{{"-log-json", "-log-level", "debug"}};
+  ASSERT_EQ(agent.get("/v1/status/leader?token=hidden").status, 200);
+  const auto line = agent.process().wait_for_line("event=request");
+  ASSERT_TRUE(line) << agent.process().output();
+  const auto j = nlohmann::json::parse(*line);
+  EXPECT_EQ(j["@level"], "debug");
+  const auto message = j["@message"].get<std::string>();
+  EXPECT_NE(message.find("method=GET path=/v1/status/leader status=200"), std::string::npos)
+      << message;
+  EXPECT_EQ(agent.process().output().find("hidden"), std::string::npos);  // tokens never logged
 }
 
 class DevAgentAclTest : public ::testing::Test {
