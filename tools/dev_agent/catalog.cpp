@@ -246,10 +246,6 @@ std::map<std::string, AgentService> Catalog::services() const {
 
 HealthCheck Catalog::current(const LocalCheck& c) const {
   HealthCheck h = c.check;
-  if (c.ttl && Clock::now() >= c.expires && h.status != consul::kHealthCritical) {
-    h.status = std::string{consul::kHealthCritical};
-    h.output = "TTL expired";
-  }
   if (!c.alias_service.empty()) {
     int worst = 0;
     for (const auto& [id, other] : checks_) {
@@ -310,6 +306,32 @@ std::map<std::string, std::vector<std::string>> Catalog::service_names() const {
   std::map<std::string, std::vector<std::string>> out;
   for (auto& [name, set] : tags) out.emplace(name, std::vector<std::string>(set.begin(), set.end()));
   return out;
+}
+
+void Catalog::expire_ttl_checks(Clock::time_point now) {
+  std::vector<LocalCheck*> lapsed;
+  for (auto& [id, c] : checks_) {
+    if (c.ttl && now >= c.expires && c.check.status != consul::kHealthCritical) {
+      lapsed.push_back(&c);
+    }
+  }
+  if (lapsed.empty()) return;
+  const auto index = store_.touch(Table::kChecks);
+  for (auto* c : lapsed) {
+    c->check.status = std::string{consul::kHealthCritical};
+    c->check.output = "TTL expired";
+    c->check.modify_index = index;
+  }
+}
+
+std::optional<Catalog::Clock::time_point> Catalog::next_ttl_expiry() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [id, c] : checks_) {
+    if (c.ttl && c.check.status != consul::kHealthCritical && (!next || c.expires < *next)) {
+      next = c.expires;
+    }
+  }
+  return next;
 }
 
 std::optional<HttpError> Catalog::update_ttl_check(const std::string& check_id,

@@ -1,5 +1,6 @@
 #include "tools/dev_agent/service_endpoints.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "consul/json_decode.hpp"
@@ -82,6 +83,7 @@ net::awaitable<Response> list_services(AgentContext& ctx, const Request& req) {
 }
 
 net::awaitable<Response> list_checks(AgentContext& ctx, const Request& req) {
+  ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
   json body = json::object();
   const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
   if (!filtered) {
@@ -136,9 +138,18 @@ net::awaitable<Response> health_connect(AgentContext& ctx, const Request& req) {
   auto params = parse_blocking_params(req);
   if (!params) co_return error(params.error());
   if (auto denied = ctx.acl.require(req, "service:read", name)) co_return error(*denied);
-  co_await ctx.store.notifier().block_until(
-      [&] { return !should_block(params->index, ctx.catalog.index()); },
-      deadline_for(params->wait));
+  const auto deadline = deadline_for(params->wait);
+  for (;;) {
+    ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
+    if (!should_block(params->index, ctx.catalog.index()) || ctx.store.notifier().stopping() ||
+        std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    // Also wake when a TTL check lapses: that is a change a watcher must see.
+    auto wake = deadline;
+    if (auto lapse = ctx.catalog.next_ttl_expiry()) wake = std::min(wake, *lapse);
+    co_await ctx.store.notifier().wait_until(wake);
+  }
   json body = json::array();
   for (const auto& entry : ctx.catalog.connect_entries(name, passing)) body.push_back(entry);
   Response res = Response::json(body);

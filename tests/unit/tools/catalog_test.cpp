@@ -68,6 +68,25 @@ TEST_F(CatalogTest, TtlCheckGatesPassingFilter) {
   EXPECT_EQ(e->body, "CheckID \"service:web-sidecar-proxy:1\" does not have associated TTL");
 }
 
+TEST_F(CatalogTest, TtlCheckLapsesToCriticalAndBumpsIndex) {
+  ASSERT_FALSE(catalog_.register_service(
+      registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"30s"}})"), false));
+  EXPECT_FALSE(catalog_.next_ttl_expiry());  // critical already: nothing to lapse
+  ASSERT_FALSE(catalog_.update_ttl_check("service:web", "passing", "ok"));
+  const auto lapse = catalog_.next_ttl_expiry();
+  ASSERT_TRUE(lapse);
+  const auto before = catalog_.index();
+  catalog_.expire_ttl_checks(*lapse - std::chrono::seconds{1});
+  EXPECT_EQ(catalog_.checks().at("service:web").status, "passing");
+  EXPECT_EQ(catalog_.index(), before);
+  catalog_.expire_ttl_checks(*lapse);
+  const auto check = catalog_.checks().at("service:web");
+  EXPECT_EQ(check.status, "critical");
+  EXPECT_EQ(check.output, "TTL expired");
+  EXPECT_GT(catalog_.index(), before);
+  EXPECT_FALSE(catalog_.next_ttl_expiry());
+}
+
 TEST_F(CatalogTest, ValidationTexts) {
   auto e = catalog_.register_service(registration(R"({"Port":1})"), false);
   ASSERT_TRUE(e);
