@@ -3,8 +3,9 @@
 // the dev cluster, `/v1/health/connect`, `/v1/catalog/services`.
 //
 // Checks: TTL checks start critical and follow /v1/agent/check/pass|warn|fail (and turn critical
-// with `TTL expired` when not refreshed in time, see expire_ttl_checks); alias checks mirror the aliased service's
-// checks; every other kind (TCP, HTTP, gRPC, …) is accepted but never run, and reports passing.
+// with `TTL expired` when not refreshed in time, see expire_ttl_checks); alias checks mirror the
+// aliased service's checks; every other kind (TCP, HTTP, gRPC, …) is accepted but never run, and
+// reports passing.
 
 #include <chrono>
 #include <cstdint>
@@ -66,9 +67,9 @@ class Catalog {
  private:
   struct LocalCheck {
     consul::HealthCheck check;
-    std::optional<Clock::duration> ttl;     // TTL checks only
-    Clock::time_point expires{};            // when a TTL check lapses
-    std::string alias_service;              // alias checks only
+    std::optional<Clock::duration> ttl;  // TTL checks only
+    Clock::time_point expires{};         // when a TTL check lapses
+    std::string alias_service;           // alias checks only
   };
 
   consul::HealthCheck current(const LocalCheck& c) const;

@@ -54,10 +54,10 @@ TEST_F(CatalogTest, ReRegisteringKeepsTheSidecarPort) {
 }
 
 TEST_F(CatalogTest, TtlCheckGatesPassingFilter) {
-  ASSERT_FALSE(catalog_.register_service(
-      registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"10m"},
+  ASSERT_FALSE(
+      catalog_.register_service(registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"10m"},
                        "Connect":{"SidecarService":{}}})"),
-      false));
+                                false));
   EXPECT_EQ(catalog_.connect_entries("web", false).size(), 1U);
   EXPECT_TRUE(catalog_.connect_entries("web", true).empty());
   ASSERT_FALSE(catalog_.update_ttl_check("service:web", "passing", "ok"));
