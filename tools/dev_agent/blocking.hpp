@@ -19,9 +19,9 @@ constexpr std::chrono::minutes kMaxQueryTime{10};
 constexpr int kJitterFraction = 16;
 
 struct BlockingParams {
-  std::uint64_t index = 0;               // 0: a plain read
-  std::chrono::nanoseconds wait{0};      // 0: the default query time
-  std::optional<std::string> hash;       // hash-based blocking (agent-local data)
+  std::uint64_t index = 0;           // 0: a plain read
+  std::chrono::nanoseconds wait{0};  // 0: the default query time
+  std::optional<std::string> hash;   // hash-based blocking (agent-local data)
 };
 
 // 400 `Invalid wait time` / `Invalid index` as Consul answers them.

@@ -68,7 +68,8 @@ net::awaitable<Response> leaf(AgentContext& ctx, const Request& req) {
     }
     // Wake for a root change, the renewal point, or the deadline; then look again.
     const auto renew_in = current->renew_at - system_now;
-    const auto renew_deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(renew_in);
+    const auto renew_deadline =
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(renew_in);
     co_await ctx.store.notifier().wait_until(std::min(deadline, renew_deadline));
   }
 }
@@ -83,7 +84,8 @@ net::awaitable<Response> ca_configuration(AgentContext& ctx, const Request& req)
     co_return Response::error(HttpError::bad_request("Request decode failed: " + config.error()));
   }
   if (auto denied = ctx.acl.require(req, "operator:write")) co_return Response::error(*denied);
-  if (auto failed = ctx.ca.set_configuration(std::move(*config), std::chrono::system_clock::now())) {
+  if (auto failed =
+          ctx.ca.set_configuration(std::move(*config), std::chrono::system_clock::now())) {
     co_return Response::error(*failed);
   }
   co_return Response::empty();

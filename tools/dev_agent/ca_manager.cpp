@@ -37,8 +37,7 @@ CaManager::Clock::time_point pick_renewal(CaManager::Clock::time_point valid_aft
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const auto lifetime = valid_before - valid_after;
   const double fraction = std::uniform_real_distribution<double>{0.6, 0.9}(rng);
-  return valid_after + std::chrono::duration_cast<CaManager::Clock::duration>(
-                           lifetime * fraction);
+  return valid_after + std::chrono::duration_cast<CaManager::Clock::duration>(lifetime * fraction);
 }
 
 std::string ttl_bound_error(std::string_view bound_text, std::chrono::nanoseconds bound) {
@@ -115,12 +114,15 @@ std::optional<HttpError> CaManager::set_configuration(consul::CaConfiguration co
       return HttpError::internal("error decoding config: time: invalid duration \"" +
                                  settings->leaf_cert_ttl + "\"");
     }
-    if (*parsed < kMinLeafTtl) return HttpError::internal(ttl_bound_error("greater or equal than", kMinLeafTtl));
-    if (*parsed > kMaxLeafTtl) return HttpError::internal(ttl_bound_error("less than", kMaxLeafTtl));
+    if (*parsed < kMinLeafTtl)
+      return HttpError::internal(ttl_bound_error("greater or equal than", kMinLeafTtl));
+    if (*parsed > kMaxLeafTtl)
+      return HttpError::internal(ttl_bound_error("less than", kMaxLeafTtl));
     ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
   }
   if (!settings->root_cert.empty()) {
-    return HttpError::internal("dev agent: a provided RootCert is not supported; set PrivateKey only");
+    return HttpError::internal(
+        "dev agent: a provided RootCert is not supported; set PrivateKey only");
   }
   const auto& current = active().ca;
   const std::string key_type =
@@ -167,8 +169,9 @@ boost::system::result<CachedLeaf, std::string> CaManager::leaf(const std::string
   }
   const auto id = tls::SpiffeId::for_service(trust_domain_, datacenter_, service);
   auto issued = ca.issue_leaf(id, leaf_ttl_, now, next_leaf_serial_++);
-  if (!issued) return boost::system::result<CachedLeaf, std::string>{
-      boost::system::in_place_error, "issuing the leaf for " + service + ": " + issued.error()};
+  if (!issued)
+    return boost::system::result<CachedLeaf, std::string>{
+        boost::system::in_place_error, "issuing the leaf for " + service + ": " + issued.error()};
   const auto index = store_.touch(Table::kLeafCerts);
   CachedLeaf entry;
   entry.cert.serial_number = issued->serial_hex;
@@ -182,7 +185,8 @@ boost::system::result<CachedLeaf, std::string> CaManager::leaf(const std::string
   entry.cert.modify_index = index;
   entry.signing_key_id = ca.signing_key_id();
   entry.renew_at = pick_renewal(issued->valid_after, issued->valid_before);
-  SPDLOG_INFO("event=leaf_issued service={} serial={} index={}", service, issued->serial_hex, index);
+  SPDLOG_INFO("event=leaf_issued service={} serial={} index={}", service, issued->serial_hex,
+              index);
   leaves_.insert_or_assign(service, entry);
   return entry;
 }

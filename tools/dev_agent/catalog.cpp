@@ -90,8 +90,8 @@ consul::Node Catalog::node() const {
   n.node = node_name_;
   n.address = std::string{kNodeAddress};
   n.datacenter = datacenter_;
-  n.tagged_addresses = {{"lan", n.address}, {"lan_ipv4", n.address},
-                        {"wan", n.address}, {"wan_ipv4", n.address}};
+  n.tagged_addresses = {
+      {"lan", n.address}, {"lan_ipv4", n.address}, {"wan", n.address}, {"wan_ipv4", n.address}};
   n.meta = {{"consul-network-segment", ""}};
   n.create_index = 1;
   n.modify_index = 1;
@@ -156,7 +156,8 @@ void Catalog::add_checks(const AgentService& service,
       c.check.status = std::string{consul::kHealthPassing};  // never run by the dev agent
     }
     // A re-registered check keeps its state, as Consul's agent does.
-    if (auto old = checks_.find(id); old != checks_.end() && old->second.check.type == c.check.type) {
+    if (auto old = checks_.find(id);
+        old != checks_.end() && old->second.check.type == c.check.type) {
       c.check.status = old->second.check.status;
       c.check.output = old->second.check.output;
       c.check.create_index = old->second.check.create_index;
@@ -177,7 +178,8 @@ std::optional<HttpError> Catalog::register_service(const AgentServiceRegistratio
   if (reg.connect && reg.connect->sidecar_service) {
     consul::SidecarPorts ports;
     const std::string sidecar_id = reg.effective_id() + std::string{consul::kSidecarSuffix};
-    if (auto it = services_.find(sidecar_id); it != services_.end()) ports.previous = it->second.port;
+    if (auto it = services_.find(sidecar_id); it != services_.end())
+      ports.previous = it->second.port;
     ports.in_use = [this, &sidecar_id](int port) {
       return std::ranges::any_of(services_, [&](const auto& kv) {
         return kv.second.is_sidecar_proxy() && kv.first != sidecar_id && kv.second.port == port;
@@ -211,8 +213,8 @@ bool Catalog::deregister_service(const std::string& id) {
   remove_checks_of(id);
   // The sidecar registered through this service's Connect.SidecarService goes with it.
   const std::string sidecar_id = id + std::string{consul::kSidecarSuffix};
-  if (auto sc = services_.find(sidecar_id); sc != services_.end() && sc->second.proxy &&
-                                             sc->second.proxy->destination_service_id == id) {
+  if (auto sc = services_.find(sidecar_id);
+      sc != services_.end() && sc->second.proxy && sc->second.proxy->destination_service_id == id) {
     services_.erase(sc);
     remove_checks_of(sidecar_id);
   }
@@ -246,10 +248,6 @@ std::map<std::string, AgentService> Catalog::services() const {
 
 HealthCheck Catalog::current(const LocalCheck& c) const {
   HealthCheck h = c.check;
-  if (c.ttl && Clock::now() >= c.expires && h.status != consul::kHealthCritical) {
-    h.status = std::string{consul::kHealthCritical};
-    h.output = "TTL expired";
-  }
   if (!c.alias_service.empty()) {
     int worst = 0;
     for (const auto& [id, other] : checks_) {
@@ -288,7 +286,8 @@ std::vector<consul::ServiceEntry> Catalog::connect_entries(const std::string& na
   serf.modify_index = 1;
   std::vector<consul::ServiceEntry> out;
   for (const auto& [id, s] : services_) {
-    const bool sidecar = s.is_sidecar_proxy() && s.proxy && s.proxy->destination_service_name == name;
+    const bool sidecar =
+        s.is_sidecar_proxy() && s.proxy && s.proxy->destination_service_name == name;
     const bool native = s.service == name && s.connect && s.connect->native;
     if (!sidecar && !native) continue;
     consul::ServiceEntry entry;
@@ -308,8 +307,35 @@ std::map<std::string, std::vector<std::string>> Catalog::service_names() const {
   std::map<std::string, std::set<std::string>> tags{{"consul", {}}};
   for (const auto& [id, s] : services_) tags[s.service].insert(s.tags.begin(), s.tags.end());
   std::map<std::string, std::vector<std::string>> out;
-  for (auto& [name, set] : tags) out.emplace(name, std::vector<std::string>(set.begin(), set.end()));
+  for (auto& [name, set] : tags)
+    out.emplace(name, std::vector<std::string>(set.begin(), set.end()));
   return out;
+}
+
+void Catalog::expire_ttl_checks(Clock::time_point now) {
+  std::vector<LocalCheck*> lapsed;
+  for (auto& [id, c] : checks_) {
+    if (c.ttl && now >= c.expires && c.check.status != consul::kHealthCritical) {
+      lapsed.push_back(&c);
+    }
+  }
+  if (lapsed.empty()) return;
+  const auto index = store_.touch(Table::kChecks);
+  for (auto* c : lapsed) {
+    c->check.status = std::string{consul::kHealthCritical};
+    c->check.output = "TTL expired";
+    c->check.modify_index = index;
+  }
+}
+
+std::optional<Catalog::Clock::time_point> Catalog::next_ttl_expiry() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [id, c] : checks_) {
+    if (c.ttl && c.check.status != consul::kHealthCritical && (!next || c.expires < *next)) {
+      next = c.expires;
+    }
+  }
+  return next;
 }
 
 std::optional<HttpError> Catalog::update_ttl_check(const std::string& check_id,

@@ -3,8 +3,9 @@
 // the dev cluster, `/v1/health/connect`, `/v1/catalog/services`.
 //
 // Checks: TTL checks start critical and follow /v1/agent/check/pass|warn|fail (and turn critical
-// with `TTL expired` when not refreshed in time); alias checks mirror the aliased service's
-// checks; every other kind (TCP, HTTP, gRPC, …) is accepted but never run, and reports passing.
+// with `TTL expired` when not refreshed in time, see expire_ttl_checks); alias checks mirror the
+// aliased service's checks; every other kind (TCP, HTTP, gRPC, …) is accepted but never run, and
+// reports passing.
 
 #include <chrono>
 #include <cstdint>
@@ -51,6 +52,12 @@ class Catalog {
   // name → tags, including the `consul` service of the server itself.
   std::map<std::string, std::vector<std::string>> service_names() const;
 
+  // Turns TTL checks not refreshed by `now` critical (`TTL expired`), as Consul's TTL timer does,
+  // advancing the checks index so health watchers wake. Endpoints call it before reading.
+  void expire_ttl_checks(Clock::time_point now);
+  // When the next passing/warning TTL check lapses, if any.
+  std::optional<Clock::time_point> next_ttl_expiry() const;
+
   // PUT /v1/agent/check/{pass,warn,fail}/:id.
   std::optional<HttpError> update_ttl_check(const std::string& check_id, std::string_view status,
                                             std::string output);
@@ -60,9 +67,9 @@ class Catalog {
  private:
   struct LocalCheck {
     consul::HealthCheck check;
-    std::optional<Clock::duration> ttl;     // TTL checks only
-    Clock::time_point expires{};            // when a TTL check lapses
-    std::string alias_service;              // alias checks only
+    std::optional<Clock::duration> ttl;  // TTL checks only
+    Clock::time_point expires{};         // when a TTL check lapses
+    std::string alias_service;           // alias checks only
   };
 
   consul::HealthCheck current(const LocalCheck& c) const;

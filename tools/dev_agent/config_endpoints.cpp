@@ -56,14 +56,14 @@ net::awaitable<Response> apply(AgentContext& ctx, const Request& req) {
   if (!cas) co_return error(cas.error());
   boost::system::result<bool, HttpError> written{boost::system::in_place_value, false};
   if (*kind == consul::kServiceIntentionsKind) {
-    auto entry = consul::decode_json<consul::ServiceIntentionsEntry>(req.body(),
-                                                                      consul::kStrictBodyAnyCase);
+    auto entry =
+        consul::decode_json<consul::ServiceIntentionsEntry>(req.body(), consul::kStrictBodyAnyCase);
     if (!entry) co_return error(decoding_failed(entry.error()));
     if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
     written = ctx.intentions.put_intentions_entry(std::move(*entry), *cas);
   } else if (*kind == consul::kServiceDefaultsKind) {
-    auto entry = consul::decode_json<consul::ServiceDefaultsEntry>(req.body(),
-                                                                    consul::kStrictBodyAnyCase);
+    auto entry =
+        consul::decode_json<consul::ServiceDefaultsEntry>(req.body(), consul::kStrictBodyAnyCase);
     if (!entry) co_return error(decoding_failed(entry.error()));
     if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
     written = ctx.intentions.put_defaults_entry(std::move(*entry), *cas);
@@ -102,9 +102,9 @@ net::awaitable<Response> read(AgentContext& ctx, const Request& req,
   auto params = parse_blocking_params(req);
   if (!params) co_return error(params.error());
   if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            query_timeout(params->wait));
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(query_timeout(params->wait));
   co_await ctx.store.notifier().block_until(
       [&] { return !should_block(params->index, ctx.intentions.index()); }, deadline);
   Response res;

@@ -76,8 +76,8 @@ int run_dev_agent(std::span<char* const> args) {
     (*agent)->shutdown();
   });
   const auto bound = (*server)->local_endpoint();
-  std::printf("event=listening component=dev-agent addr=%s:%u\n", bound.address().to_string().c_str(),
-              static_cast<unsigned>(bound.port()));
+  std::printf("event=listening component=dev-agent addr=%s:%u\n",
+              bound.address().to_string().c_str(), static_cast<unsigned>(bound.port()));
   std::fflush(stdout);
 
   (*server)->start();

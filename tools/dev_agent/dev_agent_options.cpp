@@ -15,7 +15,9 @@ namespace {
 
 using OptionsResult = boost::system::result<DevAgentOptions, std::string>;
 
-OptionsResult fail(std::string reason) { return {boost::system::in_place_error, std::move(reason)}; }
+OptionsResult fail(std::string reason) {
+  return {boost::system::in_place_error, std::move(reason)};
+}
 
 po::options_description describe(DevAgentOptions& o, std::string& token) {
   po::options_description d{"Usage: gatehouse dev-agent [options]\n\nOptions"};
@@ -52,8 +54,9 @@ boost::system::result<DevAgentOptions, std::string> parse_dev_agent_options(
   po::variables_map vm;
   try {
     // Consul spells long flags with one dash; --flag works too, like Go's flag package.
-    const int style = (po::command_line_style::unix_style | po::command_line_style::allow_long_disguise) &
-                      ~po::command_line_style::allow_guessing;
+    const int style =
+        (po::command_line_style::unix_style | po::command_line_style::allow_long_disguise) &
+        ~po::command_line_style::allow_guessing;
     // The vector form: unlike (argc, argv) it does not skip a program name.
     auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
                       .options(desc)

@@ -11,12 +11,12 @@ namespace gatehouse::tools {
 struct DevAgentOptions {
   std::string http_addr = "127.0.0.1:8500";
   std::string datacenter = "dc1";
-  std::string acl_default_policy = "allow";       // allow | deny
-  std::string default_intention_policy;           // "" (inherit) | allow | deny
-  std::optional<std::string> acl_token;           // enables ACLs when set
+  std::string acl_default_policy = "allow";  // allow | deny
+  std::string default_intention_policy;      // "" (inherit) | allow | deny
+  std::optional<std::string> acl_token;      // enables ACLs when set
   bool log_json = false;
   std::string log_level = "info";
-  std::string node_name;                          // default: the host name
+  std::string node_name;  // default: the host name
   bool help = false;
 };
 

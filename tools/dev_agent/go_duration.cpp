@@ -13,9 +13,14 @@ struct Unit {
   std::int64_t ns;
 };
 constexpr std::array kUnits{
-    Unit{"ns", 1},           Unit{"us", 1'000},          Unit{"\xC2\xB5s", 1'000},
-    Unit{"\xCE\xBCs", 1'000}, Unit{"ms", 1'000'000},      Unit{"s", 1'000'000'000},
-    Unit{"m", 60'000'000'000}, Unit{"h", 3'600'000'000'000},
+    Unit{"ns", 1},
+    Unit{"us", 1'000},
+    Unit{"\xC2\xB5s", 1'000},
+    Unit{"\xCE\xBCs", 1'000},
+    Unit{"ms", 1'000'000},
+    Unit{"s", 1'000'000'000},
+    Unit{"m", 60'000'000'000},
+    Unit{"h", 3'600'000'000'000},
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -21,8 +21,8 @@ namespace gatehouse::tools {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using net::ip::tcp;
 using boost::system::error_code;
+using net::ip::tcp;
 constexpr auto tok = net::as_tuple(net::use_awaitable);
 
 namespace {
@@ -85,7 +85,7 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
       co_await http::async_write(stream, msg, tok);
       break;
     }
-    if (ec) break;  // end_of_stream, timeout or stop: nothing to answer
+    if (ec) break;           // end_of_stream, timeout or stop: nothing to answer
     stream.expires_never();  // blocking queries may legitimately take ten minutes
     auto message = parser.release();
     const unsigned version = message.version();

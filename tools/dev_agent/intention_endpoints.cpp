@@ -30,9 +30,9 @@ std::string now_rfc3339() { return tls::format_rfc3339(std::chrono::system_clock
 net::awaitable<std::optional<HttpError>> block_on_entries(AgentContext& ctx, const Request& req) {
   auto params = parse_blocking_params(req);
   if (!params) co_return params.error();
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                            query_timeout(params->wait));
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(query_timeout(params->wait));
   co_await ctx.store.notifier().block_until(
       [&] { return !should_block(params->index, ctx.intentions.index()); }, deadline);
   co_return std::nullopt;
@@ -129,11 +129,13 @@ net::awaitable<Response> match(AgentContext& ctx, const Request& req) {
   }
   auto names = req.query_all("name");
   std::erase_if(names, [](const std::string& n) { return n.empty(); });
-  if (names.empty()) co_return error(HttpError::internal("required query parameter 'name' not set"));
+  if (names.empty())
+    co_return error(HttpError::internal("required query parameter 'name' not set"));
   std::vector<consul::ServiceRef> refs;
   for (const auto& name : names) {
     auto ref = service_ref(name);
-    if (!ref) co_return error(HttpError::internal("name \"" + name + "\" is invalid: " + ref.error().body));
+    if (!ref)
+      co_return error(HttpError::internal("name \"" + name + "\" is invalid: " + ref.error().body));
     refs.push_back(*ref);
   }
   for (const auto& ref : refs) {

@@ -155,7 +155,8 @@ std::optional<HttpError> IntentionStore::commit(ServiceIntentionsEntry entry, bo
     return std::nullopt;
   }
   entry.normalize(true);  // keeps the legacy bridge fields of every source
-  const auto problem = legacy_write ? entry.validate(true) : without_legacy_fields(entry).validate(false);
+  const auto problem =
+      legacy_write ? entry.validate(true) : without_legacy_fields(entry).validate(false);
   if (problem) return fail(*problem);
   if (auto err = check_l7_protocol(entry)) return err;
   auto it = intentions_.find(entry.name);
@@ -209,7 +210,8 @@ ServiceIntentionsEntry* IntentionStore::entry_with_legacy_id(const std::string& 
 Result<std::string> IntentionStore::create_legacy(Intention ixn, const std::string& now) {
   // structs.Intention.CanWrite fails before validation when there is no destination.
   if (ixn.destination_name.empty()) return failure<std::string>("Permission denied");
-  if (!ixn.id.empty()) return failure<std::string>("ID must be empty when creating a new intention");
+  if (!ixn.id.empty())
+    return failure<std::string>("ID must be empty when creating a new intention");
   if (ixn.is_l7()) {
     return failure<std::string>("Permissions must not be set when using the legacy APIs");
   }
@@ -254,7 +256,8 @@ std::optional<HttpError> IntentionStore::update_legacy(const std::string& id, In
   if (ixn.destination_ns.empty()) ixn.destination_ns = std::string{consul::kDefaultNamespace};
   if (ixn.destination_name != stored->name ||
       ixn.destination_ns != std::string{consul::kDefaultNamespace}) {
-    return fail("Cannot modify Destination partition/namespace/name for an intention once it exists.");
+    return fail(
+        "Cannot modify Destination partition/namespace/name for an intention once it exists.");
   }
   if (auto errors = ixn.validate_legacy(); !errors.empty()) {
     return fail(consul::format_multierror(errors));

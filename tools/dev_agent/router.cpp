@@ -37,8 +37,8 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
     co_return r;
   }
   if (std::ranges::find(route->methods, request.method()) == route->methods.end()) {
-    Response r = Response::error(
-        HttpError{405, "method " + std::string{request.method()} + " not allowed"});
+    Response r =
+        Response::error(HttpError{405, "method " + std::string{request.method()} + " not allowed"});
     r.set_header("Allow", allow_header(route->methods));
     co_return r;
   }

@@ -1,5 +1,6 @@
 #include "tools/dev_agent/service_endpoints.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "consul/json_decode.hpp"
@@ -24,12 +25,13 @@ std::chrono::steady_clock::time_point deadline_for(std::chrono::nanoseconds wait
 }
 
 net::awaitable<Response> register_service(AgentContext& ctx, const Request& req) {
-  auto reg = consul::decode_json<consul::AgentServiceRegistration>(req.body(),
-                                                                    consul::kStrictBodyAnyCase);
+  auto reg =
+      consul::decode_json<consul::AgentServiceRegistration>(req.body(), consul::kStrictBodyAnyCase);
   if (!reg) co_return error(HttpError::bad_request("Request decode failed: " + reg.error()));
   if (auto denied = ctx.acl.require(req, "service:write", reg->name)) co_return error(*denied);
   bool replace = false;
-  if (auto r = req.query("replace-existing-checks")) replace = r->empty() || parse_go_bool(*r) == true;
+  if (auto r = req.query("replace-existing-checks"))
+    replace = r->empty() || parse_go_bool(*r) == true;
   if (auto failed = ctx.catalog.register_service(*reg, replace)) co_return error(*failed);
   co_return Response::empty();
 }
@@ -55,7 +57,8 @@ net::awaitable<Response> get_service(AgentContext& ctx, const Request& req) {
   if (!params) co_return error(params.error());
   auto current = ctx.catalog.service(id);
   if (!current) co_return error(HttpError::not_found("unknown service ID: " + id));
-  if (auto denied = ctx.acl.require(req, "service:read", current->service)) co_return error(*denied);
+  if (auto denied = ctx.acl.require(req, "service:read", current->service))
+    co_return error(*denied);
   if (params->hash) {
     co_await ctx.store.notifier().block_until(
         [&] {
@@ -82,6 +85,7 @@ net::awaitable<Response> list_services(AgentContext& ctx, const Request& req) {
 }
 
 net::awaitable<Response> list_checks(AgentContext& ctx, const Request& req) {
+  ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
   json body = json::object();
   const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
   if (!filtered) {
@@ -99,9 +103,8 @@ net::awaitable<Response> update_check(AgentContext& ctx, const Request& req,
   const auto it = checks.find(id);
   // vetCheckUpdate: service:write on the check's service, node:write for node checks.
   const bool service_check = it != checks.end() && !it->second.service_name.empty();
-  if (auto denied = service_check
-                        ? ctx.acl.require(req, "service:write", it->second.service_name)
-                        : ctx.acl.require(req, "node:write", ctx.options.node_name)) {
+  if (auto denied = service_check ? ctx.acl.require(req, "service:write", it->second.service_name)
+                                  : ctx.acl.require(req, "node:write", ctx.options.node_name)) {
     co_return error(*denied);
   }
   if (auto failed = ctx.catalog.update_ttl_check(id, status, req.query("note").value_or(""))) {
@@ -136,9 +139,18 @@ net::awaitable<Response> health_connect(AgentContext& ctx, const Request& req) {
   auto params = parse_blocking_params(req);
   if (!params) co_return error(params.error());
   if (auto denied = ctx.acl.require(req, "service:read", name)) co_return error(*denied);
-  co_await ctx.store.notifier().block_until(
-      [&] { return !should_block(params->index, ctx.catalog.index()); },
-      deadline_for(params->wait));
+  const auto deadline = deadline_for(params->wait);
+  for (;;) {
+    ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
+    if (!should_block(params->index, ctx.catalog.index()) || ctx.store.notifier().stopping() ||
+        std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    // Also wake when a TTL check lapses: that is a change a watcher must see.
+    auto wake = deadline;
+    if (auto lapse = ctx.catalog.next_ttl_expiry()) wake = std::min(wake, *lapse);
+    co_await ctx.store.notifier().wait_until(wake);
+  }
   json body = json::array();
   for (const auto& entry : ctx.catalog.connect_entries(name, passing)) body.push_back(entry);
   Response res = Response::json(body);

@@ -4,8 +4,8 @@
 #include <ctime>
 #include <future>
 #include <iomanip>
-#include <sstream>
 #include <regex>
+#include <sstream>
 
 #include "tests/integration/dev_agent/dev_agent_fixture.hpp"
 
@@ -72,8 +72,8 @@ TEST_F(DevAgentTest, RootsHaveConsulShape) {
   ASSERT_EQ(j["Roots"].size(), 1U);
   const auto& root = j["Roots"][0];
   EXPECT_EQ(root["ID"], j["ActiveRootID"]);
-  EXPECT_TRUE(std::regex_match(root["ID"].get<std::string>(),
-                               std::regex{"([0-9a-f]{2}:){19}[0-9a-f]{2}"}));
+  EXPECT_TRUE(
+      std::regex_match(root["ID"].get<std::string>(), std::regex{"([0-9a-f]{2}:){19}[0-9a-f]{2}"}));
   EXPECT_TRUE(root["SerialNumber"].is_number_unsigned());
   EXPECT_EQ(root["Active"], true);
   EXPECT_EQ(root["Name"], "Consul CA Primary Cert");
@@ -95,7 +95,8 @@ TEST_F(DevAgentTest, LeafVerifiesAndHasConsulProfile) {
   EXPECT_EQ(leaf["Service"], "web");
   EXPECT_EQ(leaf["ServiceURI"], uri);
   EXPECT_EQ(r.header("X-Consul-Index"), std::to_string(leaf["ModifyIndex"].get<std::uint64_t>()));
-  EXPECT_TRUE(leaf["PrivateKeyPEM"].get<std::string>().starts_with("-----BEGIN EC PRIVATE KEY-----"));
+  EXPECT_TRUE(
+      leaf["PrivateKeyPEM"].get<std::string>().starts_with("-----BEGIN EC PRIVATE KEY-----"));
 
   const auto cert = leaf["CertPEM"].get<std::string>();
   const auto v = verify(roots_bundle(roots), cert);
@@ -182,8 +183,8 @@ TEST_F(DevAgentTest, RotationKeepsOldRootTrusted) {
   EXPECT_EQ(active, 1);
 
   // A blocked leaf query returns at once with a leaf from the new root.
-  const auto reply = agent_.get("/v1/agent/connect/ca/leaf/web?index=" +
-                                std::to_string(old_index) + "&wait=30s");
+  const auto reply =
+      agent_.get("/v1/agent/connect/ca/leaf/web?index=" + std::to_string(old_index) + "&wait=30s");
   const auto new_leaf = reply.json();
   EXPECT_GT(new_leaf["ModifyIndex"].get<std::uint64_t>(), old_index);
   EXPECT_NE(new_leaf["SerialNumber"], old_leaf["SerialNumber"]);
@@ -205,10 +206,12 @@ TEST_F(DevAgentTest, RootsBlockingWakesOnRotation) {
   auto watcher = std::async(std::launch::async, [&] {
     return agent_.get("/v1/agent/connect/ca/roots?index=" + index + "&wait=60s");
   });
-  ASSERT_EQ(agent_.put("/v1/connect/ca/configuration",
-                       R"({"Provider":"consul","Config":{"PrivateKeyType":"rsa","PrivateKeyBits":2048}})")
-                .status,
-            200);
+  ASSERT_EQ(
+      agent_
+          .put("/v1/connect/ca/configuration",
+               R"({"Provider":"consul","Config":{"PrivateKeyType":"rsa","PrivateKeyBits":2048}})")
+          .status,
+      200);
   const auto woken = watcher.get();
   EXPECT_GT(std::stoull(woken.header("X-Consul-Index")), std::stoull(index));
   const auto j = woken.json();

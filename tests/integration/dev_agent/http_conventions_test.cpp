@@ -1,6 +1,7 @@
 // Conventions shared by every endpoint (reference §1): headers, plain-text errors, 404/405,
 // blocking parameters, ACL tokens, and a clean stop on SIGTERM.
 #include <gtest/gtest.h>
+
 #include <future>
 
 #include "tests/integration/dev_agent/dev_agent_fixture.hpp"
@@ -92,10 +93,10 @@ TEST_F(DevAgentTest, BlockingQueryWakesOnChange) {
     return agent_.get("/v1/connect/intentions/match?by=destination&name=db&index=" +
                       std::to_string(index) + "&wait=60s");
   });
-  ASSERT_EQ(agent_.put("/v1/connect/intentions/exact?source=web&destination=db",
-                       R"({"Action":"allow"})")
-                .body,
-            "true");
+  ASSERT_EQ(
+      agent_.put("/v1/connect/intentions/exact?source=web&destination=db", R"({"Action":"allow"})")
+          .body,
+      "true");
   const auto woken = watcher.get();
   ASSERT_EQ(woken.status, 200);
   EXPECT_GT(std::stoull(woken.header("X-Consul-Index")), index);
@@ -170,12 +171,14 @@ TEST_F(DevAgentAclTest, UnknownTokenIsAclNotFound) {
 
 TEST_F(DevAgentAclTest, TokenAcceptedInEveryPlace) {
   EXPECT_EQ(agent_.get("/v1/agent/connect/ca/leaf/db?token=s3cret").status, 200);
-  EXPECT_EQ(agent_.request("GET", "/v1/agent/connect/ca/leaf/db", std::nullopt,
-                           {"-H", "X-Consul-Token: s3cret"})
+  EXPECT_EQ(agent_
+                .request("GET", "/v1/agent/connect/ca/leaf/db", std::nullopt,
+                         {"-H", "X-Consul-Token: s3cret"})
                 .status,
             200);
-  EXPECT_EQ(agent_.request("GET", "/v1/agent/connect/ca/leaf/db", std::nullopt,
-                           {"-H", "Authorization: Bearer s3cret"})
+  EXPECT_EQ(agent_
+                .request("GET", "/v1/agent/connect/ca/leaf/db", std::nullopt,
+                         {"-H", "Authorization: Bearer s3cret"})
                 .status,
             200);
 }
@@ -197,8 +200,9 @@ TEST_F(DevAgentAclTest, NoMatchFallsBackToAclDefaultDeny) {
       "POST", "/v1/agent/connect/authorize?token=s3cret",
       R"({"Target":"foo","ClientCertURI":"spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/web"})");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.json(), nlohmann::json::parse(
-                          R"({"Authorized":false,"Reason":"Default behavior configured by ACLs"})"));
+  EXPECT_EQ(r.json(),
+            nlohmann::json::parse(
+                R"({"Authorized":false,"Reason":"Default behavior configured by ACLs"})"));
 }
 
 }  // namespace

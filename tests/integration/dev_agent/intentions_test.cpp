@@ -33,19 +33,23 @@ class IntentionsTest : public DevAgentTest {
 };
 
 TEST_F(IntentionsTest, ExactPutThenAuthorizeAllows) {
-  const auto r = agent_.put("/v1/connect/intentions/exact?source=web&destination=db",
-                            R"({"Action":"allow"})");
+  const auto r =
+      agent_.put("/v1/connect/intentions/exact?source=web&destination=db", R"({"Action":"allow"})");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "true");
-  EXPECT_EQ(authorize("web", "db"),
-            json::parse(R"j({"Authorized":true,"Reason":"Matched L4 intention: default/web => default/db (Precedence: 9, Action: ALLOW)"})j"));
+  EXPECT_EQ(
+      authorize("web", "db"),
+      json::parse(
+          R"j({"Authorized":true,"Reason":"Matched L4 intention: default/web => default/db (Precedence: 9, Action: ALLOW)"})j"));
 }
 
 TEST_F(IntentionsTest, WildcardDenyDeniesOthersButExactAllowWins) {
   put_exact("web", "db", "allow");
   put_exact("*", "db", "deny");
-  EXPECT_EQ(authorize("api", "db"),
-            json::parse(R"j({"Authorized":false,"Reason":"Matched L4 intention: default/* => default/db (Precedence: 8, Action: DENY)"})j"));
+  EXPECT_EQ(
+      authorize("api", "db"),
+      json::parse(
+          R"j({"Authorized":false,"Reason":"Matched L4 intention: default/* => default/db (Precedence: 8, Action: DENY)"})j"));
   EXPECT_EQ(authorize("web", "db")["Authorized"], true);
 }
 
@@ -153,8 +157,9 @@ TEST_F(IntentionsTest, ListCheckAndMatch) {
 }
 
 TEST_F(IntentionsTest, LegacyIdApi) {
-  auto r = agent_.post("/v1/connect/intentions",
-                       R"({"SourceName":"web","DestinationName":"api","Action":"allow","Meta":{"k":"v"}})");
+  auto r = agent_.post(
+      "/v1/connect/intentions",
+      R"({"SourceName":"web","DestinationName":"api","Action":"allow","Meta":{"k":"v"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto id = r.json()["ID"].get<std::string>();
   ASSERT_EQ(id.size(), 36U);
@@ -177,7 +182,8 @@ TEST_F(IntentionsTest, LegacyIdApi) {
   r = agent_.put("/v1/connect/intentions/" + id,
                  R"({"SourceName":"web","DestinationName":"other","Action":"deny"})");
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body, "Cannot modify Destination partition/namespace/name for an intention once it exists.");
+  EXPECT_EQ(r.body,
+            "Cannot modify Destination partition/namespace/name for an intention once it exists.");
 
   // The same intention through the other views.
   const auto exact = agent_.get("/v1/connect/intentions/exact?source=web&destination=api").json();
@@ -204,13 +210,15 @@ TEST_F(IntentionsTest, LegacyCreateErrors) {
   r = agent_.post("/v1/connect/intentions", "{");
   EXPECT_EQ(r.status, 500);
   EXPECT_TRUE(r.body.starts_with("Failed to decode request body: ")) << r.body;
-  r = agent_.post("/v1/connect/intentions", R"({"SourceName":"web","DestinationName":"db","Action":"maybe"})");
+  r = agent_.post("/v1/connect/intentions",
+                  R"({"SourceName":"web","DestinationName":"db","Action":"maybe"})");
   EXPECT_EQ(r.status, 500);
   EXPECT_NE(r.body.find("Action must be set to 'allow' or 'deny'"), std::string::npos) << r.body;
 }
 
 TEST_F(IntentionsTest, ConfigEntryIsTheStore) {
-  auto r = agent_.put("/v1/config", R"({"Kind":"service-intentions","Name":"db","Meta":{"owner":"a"},
+  auto r =
+      agent_.put("/v1/config", R"({"Kind":"service-intentions","Name":"db","Meta":{"owner":"a"},
       "Sources":[{"Name":"web","Action":"allow"},{"Name":"*","Action":"deny"}]})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, "true");
@@ -231,7 +239,9 @@ TEST_F(IntentionsTest, ConfigEntryIsTheStore) {
   ASSERT_EQ(list.size(), 1U);
   EXPECT_EQ(list[0]["Name"], "db");
 
-  r = agent_.put("/v1/config", R"({"Kind":"service-intentions","Name":"db","Sources":[{"Name":"web","Action":"allow"},{"Name":"web","Action":"deny"}]})");
+  r = agent_.put(
+      "/v1/config",
+      R"({"Kind":"service-intentions","Name":"db","Sources":[{"Name":"web","Action":"allow"},{"Name":"web","Action":"deny"}]})");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, "Sources[1] defines \"web\" more than once");
   r = agent_.put("/v1/config", R"({"Kind":"service-intentions","Name":"db","Sourcez":[]})");
@@ -251,15 +261,18 @@ TEST_F(IntentionsTest, L7NeedsHttpProtocolAndCountsAsDeny) {
       {"Name":"web","Permissions":[{"Action":"allow","HTTP":{"PathPrefix":"/"}}]}]})";
   auto r = agent_.put("/v1/config", l7);
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body,
-            "service \"db\" has protocol \"tcp\", which is incompatible with L7 intentions permissions");
+  EXPECT_EQ(
+      r.body,
+      "service \"db\" has protocol \"tcp\", which is incompatible with L7 intentions permissions");
   r = agent_.put("/v1/config", R"({"Kind":"service-defaults","Name":"db","Protocol":"http"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(agent_.get("/v1/config/service-defaults/db").json()["Protocol"], "http");
   r = agent_.put("/v1/config", l7);
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(authorize("web", "db"),
-            json::parse(R"j({"Authorized":false,"Reason":"Matched L7 intention: default/web => default/db (Precedence: 9, Permissions: 1)"})j"));
+  EXPECT_EQ(
+      authorize("web", "db"),
+      json::parse(
+          R"j({"Authorized":false,"Reason":"Matched L7 intention: default/web => default/db (Precedence: 9, Permissions: 1)"})j"));
   EXPECT_EQ(agent_.get("/v1/connect/intentions/check?source=web&destination=db").body,
             R"({"Allowed":false})");
 }

@@ -45,8 +45,9 @@ TEST_F(ServicesTest, SidecarIsDerived) {
   EXPECT_EQ(r.header("X-Consul-ContentHash").size(), 16U);
 
   // A second sidecar takes the next port of the range.
-  ASSERT_EQ(agent_.put("/v1/agent/service/register",
-                       R"({"Name":"api","Port":9000,"Connect":{"SidecarService":{}}})")
+  ASSERT_EQ(agent_
+                .put("/v1/agent/service/register",
+                     R"({"Name":"api","Port":9000,"Connect":{"SidecarService":{}}})")
                 .status,
             200);
   EXPECT_EQ(agent_.get("/v1/agent/service/api-sidecar-proxy").json()["Port"], 21001);
@@ -93,8 +94,9 @@ TEST_F(ServicesTest, HealthConnectHonoursPassing) {
 }
 
 TEST_F(ServicesTest, NativeServiceAppearsInHealthConnect) {
-  ASSERT_EQ(agent_.put("/v1/agent/service/register",
-                       R"({"Name":"api","Port":8443,"Connect":{"Native":true}})")
+  ASSERT_EQ(agent_
+                .put("/v1/agent/service/register",
+                     R"({"Name":"api","Port":8443,"Connect":{"Native":true}})")
                 .status,
             200);
   const auto j = agent_.get("/v1/health/connect/api?passing").json();
@@ -112,8 +114,9 @@ TEST_F(ServicesTest, HashBlockingTimesOutAndWakes) {
   auto watcher = std::async(std::launch::async, [&] {
     return agent_.get("/v1/agent/service/web?hash=" + hash + "&wait=60s");
   });
-  ASSERT_EQ(agent_.put("/v1/agent/service/register",
-                       R"({"ID":"web","Name":"web","Port":8081,"Check":{"TTL":"30s"}})")
+  ASSERT_EQ(agent_
+                .put("/v1/agent/service/register",
+                     R"({"ID":"web","Name":"web","Port":8081,"Check":{"TTL":"30s"}})")
                 .status,
             200);
   const auto woken = watcher.get();
@@ -131,8 +134,9 @@ TEST_F(ServicesTest, DeregisterRemovesSidecarAndChecks) {
   EXPECT_EQ(r.body, "unknown service ID: web-sidecar-proxy");
   r = agent_.put("/v1/agent/service/deregister/web", "");
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(r.body,
-            "Unknown service ID \"web\". Ensure that the service ID is passed, not the service name.");
+  EXPECT_EQ(
+      r.body,
+      "Unknown service ID \"web\". Ensure that the service ID is passed, not the service name.");
 }
 
 TEST_F(ServicesTest, RegistrationErrors) {

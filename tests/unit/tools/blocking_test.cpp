@@ -59,7 +59,7 @@ TEST(Blocking, JitterAddsAtMostOneSixteenth) {
 TEST(Blocking, BlocksWhileClientIndexIsCurrentOrAhead) {
   EXPECT_FALSE(should_block(0, 5));  // a plain read
   EXPECT_TRUE(should_block(5, 5));
-  EXPECT_TRUE(should_block(7, 5));   // ahead of the server: wait for a change
+  EXPECT_TRUE(should_block(7, 5));  // ahead of the server: wait for a change
   EXPECT_FALSE(should_block(4, 5));
 }
 

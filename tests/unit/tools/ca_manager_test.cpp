@@ -79,8 +79,8 @@ TEST_F(CaManagerTest, KeyTypeChangeRotatesAndReissuesLeaves) {
   const auto before = ca_.roots();
   const auto old_leaf = ca_.leaf("web", now_);
   ASSERT_TRUE(old_leaf);
-  EXPECT_FALSE(ca_.set_configuration(
-      config({{"PrivateKeyType", "rsa"}, {"PrivateKeyBits", 2048}}), now_));
+  EXPECT_FALSE(
+      ca_.set_configuration(config({{"PrivateKeyType", "rsa"}, {"PrivateKeyBits", 2048}}), now_));
   const auto after = ca_.roots();
   ASSERT_EQ(after.roots.size(), 2U);
   EXPECT_EQ(after.roots[0].id, before.active_root_id);
@@ -96,8 +96,8 @@ TEST_F(CaManagerTest, KeyTypeChangeRotatesAndReissuesLeaves) {
 }
 
 TEST_F(CaManagerTest, SameSettingsDoNotRotate) {
-  EXPECT_FALSE(ca_.set_configuration(
-      config({{"PrivateKeyType", "ec"}, {"PrivateKeyBits", 256}}), now_));
+  EXPECT_FALSE(
+      ca_.set_configuration(config({{"PrivateKeyType", "ec"}, {"PrivateKeyBits", 256}}), now_));
   EXPECT_EQ(ca_.roots().roots.size(), 1U);
 }
 

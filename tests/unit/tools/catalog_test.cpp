@@ -54,10 +54,10 @@ TEST_F(CatalogTest, ReRegisteringKeepsTheSidecarPort) {
 }
 
 TEST_F(CatalogTest, TtlCheckGatesPassingFilter) {
-  ASSERT_FALSE(catalog_.register_service(
-      registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"10m"},
+  ASSERT_FALSE(
+      catalog_.register_service(registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"10m"},
                        "Connect":{"SidecarService":{}}})"),
-      false));
+                                false));
   EXPECT_EQ(catalog_.connect_entries("web", false).size(), 1U);
   EXPECT_TRUE(catalog_.connect_entries("web", true).empty());
   ASSERT_FALSE(catalog_.update_ttl_check("service:web", "passing", "ok"));
@@ -66,6 +66,25 @@ TEST_F(CatalogTest, TtlCheckGatesPassingFilter) {
   const auto e = catalog_.update_ttl_check("service:web-sidecar-proxy:1", "passing", "");
   ASSERT_TRUE(e);
   EXPECT_EQ(e->body, "CheckID \"service:web-sidecar-proxy:1\" does not have associated TTL");
+}
+
+TEST_F(CatalogTest, TtlCheckLapsesToCriticalAndBumpsIndex) {
+  ASSERT_FALSE(catalog_.register_service(
+      registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"30s"}})"), false));
+  EXPECT_FALSE(catalog_.next_ttl_expiry());  // critical already: nothing to lapse
+  ASSERT_FALSE(catalog_.update_ttl_check("service:web", "passing", "ok"));
+  const auto lapse = catalog_.next_ttl_expiry();
+  ASSERT_TRUE(lapse);
+  const auto before = catalog_.index();
+  catalog_.expire_ttl_checks(*lapse - std::chrono::seconds{1});
+  EXPECT_EQ(catalog_.checks().at("service:web").status, "passing");
+  EXPECT_EQ(catalog_.index(), before);
+  catalog_.expire_ttl_checks(*lapse);
+  const auto check = catalog_.checks().at("service:web");
+  EXPECT_EQ(check.status, "critical");
+  EXPECT_EQ(check.output, "TTL expired");
+  EXPECT_GT(catalog_.index(), before);
+  EXPECT_FALSE(catalog_.next_ttl_expiry());
 }
 
 TEST_F(CatalogTest, ValidationTexts) {

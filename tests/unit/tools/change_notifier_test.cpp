@@ -17,9 +17,10 @@ TEST(ChangeNotifier, BlockUntilWakesWhenConditionTurnsTrue) {
   ChangeNotifier notifier;
   int version = 0;
   bool done = false;
-  net::co_spawn(ioc, notifier.block_until([&] { return version == 2; },
-                                          std::chrono::steady_clock::now() + 1h),
-                [&](std::exception_ptr) { done = true; });
+  net::co_spawn(
+      ioc,
+      notifier.block_until([&] { return version == 2; }, std::chrono::steady_clock::now() + 1h),
+      [&](std::exception_ptr) { done = true; });
   // Two changes; only the second satisfies the waiter.
   net::post(ioc, [&] {
     version = 1;
@@ -39,8 +40,8 @@ TEST(ChangeNotifier, ShutdownReleasesWaiters) {
   net::io_context ioc;
   ChangeNotifier notifier;
   bool done = false;
-  net::co_spawn(ioc, notifier.block_until([] { return false; },
-                                          std::chrono::steady_clock::now() + 1h),
+  net::co_spawn(ioc,
+                notifier.block_until([] { return false; }, std::chrono::steady_clock::now() + 1h),
                 [&](std::exception_ptr) { done = true; });
   net::post(ioc, [&] { notifier.shutdown(); });
   ioc.run_for(10s);

@@ -21,10 +21,10 @@ TEST(GoDuration, ParsesConsulWaitForms) {
 
 TEST(GoDuration, RejectsWhatGoRejects) {
   EXPECT_FALSE(parse_go_duration(""));
-  EXPECT_FALSE(parse_go_duration("10"));     // missing unit
+  EXPECT_FALSE(parse_go_duration("10"));  // missing unit
   EXPECT_FALSE(parse_go_duration("soon"));
   EXPECT_FALSE(parse_go_duration("5 m"));
-  EXPECT_FALSE(parse_go_duration("3d"));     // no day unit in Go
+  EXPECT_FALSE(parse_go_duration("3d"));  // no day unit in Go
   EXPECT_FALSE(parse_go_duration("."));
   EXPECT_FALSE(parse_go_duration("s"));
 }

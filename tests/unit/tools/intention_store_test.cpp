@@ -66,8 +66,8 @@ TEST_F(IntentionStoreTest, LegacyIdsRoundTripAndCannotMixWithConfigEntries) {
   const auto got = intentions_.get_legacy(*id);
   ASSERT_TRUE(got);
   EXPECT_EQ(got->created_at, "2026-01-01T00:00:00Z");
-  EXPECT_EQ(got->to_string(), "default/web => default/api (ID: " + *id +
-                                  ", Precedence: 9, Action: ALLOW)");
+  EXPECT_EQ(got->to_string(),
+            "default/web => default/api (ID: " + *id + ", Precedence: 9, Action: ALLOW)");
   // A duplicate source for the same destination is a config-entry validation error.
   const auto dup = intentions_.create_legacy(ixn, "2026-01-01T00:00:00Z");
   ASSERT_FALSE(dup);

@@ -66,8 +66,8 @@ TEST_F(RouterTest, OptionsListsMethods) {
 }
 
 TEST(Request, DecodesQueryAndToken) {
-  auto r = make_request(verb::get, "/v1/x?name=a%2Fb&name=c&flag&token=t1",
-                        {{"X-Consul-Token", "t2"}});
+  auto r =
+      make_request(verb::get, "/v1/x?name=a%2Fb&name=c&flag&token=t1", {{"X-Consul-Token", "t2"}});
   EXPECT_EQ(r.query_all("name"), (std::vector<std::string>{"a/b", "c"}));
   EXPECT_EQ(r.query("flag"), "");
   EXPECT_FALSE(r.query("missing"));
