@@ -3,14 +3,14 @@
 #include <charconv>
 #include <random>
 
-#include "tools/dev_agent/go_duration.hpp"
+#include "consul/go_duration.hpp"
 
 namespace gatehouse::tools {
 
 boost::system::result<BlockingParams, HttpError> parse_blocking_params(const Request& request) {
   BlockingParams p;
   if (auto wait = request.query("wait"); wait && !wait->empty()) {
-    auto d = parse_go_duration(*wait);
+    auto d = consul::parse_go_duration(*wait);
     if (!d) return HttpError::bad_request("Invalid wait time");
     p.wait = *d;
   }

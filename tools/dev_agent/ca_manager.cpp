@@ -9,7 +9,7 @@
 
 #include "tls/certificate.hpp"
 #include "tls/spiffe_id.hpp"
-#include "tools/dev_agent/go_duration.hpp"
+#include "consul/go_duration.hpp"
 
 namespace gatehouse::tools {
 
@@ -41,7 +41,7 @@ CaManager::Clock::time_point pick_renewal(CaManager::Clock::time_point valid_aft
 }
 
 std::string ttl_bound_error(std::string_view bound_text, std::chrono::nanoseconds bound) {
-  return "leaf cert TTL must be " + std::string{bound_text} + " " + format_go_duration(bound);
+  return "leaf cert TTL must be " + std::string{bound_text} + " " + consul::format_go_duration(bound);
 }
 
 }  // namespace
@@ -109,7 +109,7 @@ std::optional<HttpError> CaManager::set_configuration(consul::CaConfiguration co
   if (!settings) return HttpError::internal(settings.error());
   auto ttl = leaf_ttl_;
   if (!settings->leaf_cert_ttl.empty()) {
-    auto parsed = parse_go_duration(settings->leaf_cert_ttl);
+    auto parsed = consul::parse_go_duration(settings->leaf_cert_ttl);
     if (!parsed) {
       return HttpError::internal("error decoding config: time: invalid duration \"" +
                                  settings->leaf_cert_ttl + "\"");

@@ -10,7 +10,7 @@
 #include "consul/intention.hpp"  // format_multierror
 #include "consul/service_validation.hpp"
 #include "consul/sidecar.hpp"
-#include "tools/dev_agent/go_duration.hpp"
+#include "consul/go_duration.hpp"
 
 namespace gatehouse::tools {
 
@@ -108,7 +108,7 @@ std::optional<HttpError> Catalog::validate(const AgentServiceRegistration& reg) 
   }
   for (const auto& check : reg.all_checks()) {
     const auto type = check.type();
-    if (type == "ttl" && !parse_go_duration(check.ttl)) {
+    if (type == "ttl" && !consul::parse_go_duration(check.ttl)) {
       return bad("Invalid check: time: invalid duration \"" + check.ttl + "\"");
     }
     if ((type == "tcp" || type == "http" || type == "udp" || type == "h2ping" ||
@@ -146,7 +146,7 @@ void Catalog::add_checks(const AgentService& service,
     c.check.create_index = index;
     c.check.modify_index = index;
     if (c.check.type == "ttl") {
-      c.ttl = std::chrono::duration_cast<Clock::duration>(*parse_go_duration(def.ttl));
+      c.ttl = std::chrono::duration_cast<Clock::duration>(*consul::parse_go_duration(def.ttl));
       c.expires = Clock::now() + *c.ttl;
       c.check.status = def.status.empty() ? std::string{consul::kHealthCritical} : def.status;
     } else if (c.check.type == "alias") {
