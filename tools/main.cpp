@@ -5,6 +5,7 @@
 #include <span>
 #include <string_view>
 
+#include "tools/dev_agent/dev_agent_main.hpp"
 #include "tools/subcommand.hpp"
 
 namespace {
@@ -12,6 +13,8 @@ namespace {
 using gatehouse::tools::Subcommand;
 
 constexpr std::array kCommands{
+    Subcommand{"dev-agent", "Runs a Consul-compatible development agent (Connect subset)",
+               gatehouse::tools::run_dev_agent},
     Subcommand{"version", "Prints the Gatehouse version", gatehouse::tools::run_version},
 };
 

@@ -5,8 +5,10 @@
 
 #include "consul/agent_service.hpp"
 #include "consul/agent_service_registration.hpp"
+#include "consul/intention_responses.hpp"
 #include "consul/json_decode.hpp"
 #include "consul/service_entry.hpp"
+#include "consul/service_validation.hpp"
 #include "consul/sidecar.hpp"
 
 namespace gatehouse::consul {
@@ -231,6 +233,53 @@ TEST(SidecarTest, KeepsExplicitValuesAndReportsExhaustedRange) {
   EXPECT_EQ(
       none.error(),
       "no port provided for sidecar_service and none left in the configured range [21000, 21255]");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
+
+namespace gatehouse::consul {
+namespace {
+
+TEST(ServiceValidationTest, MissingName) {
+  AgentServiceRegistration r;
+  EXPECT_EQ(check_service_name(r), std::optional<std::string>{"Missing service name"});
+  r.name = "web";
+  EXPECT_EQ(check_service_name(r), std::nullopt);
+}
+
+TEST(ServiceValidationTest, ConnectProxyRulesInConsulOrder) {
+  AgentServiceRegistration r;
+  r.name = "p";
+  r.kind = "connect-proxy";
+  r.connect.emplace().native = true;
+  EXPECT_EQ(validate_service(r),
+            (std::vector<std::string>{
+                "Proxy.DestinationServiceName must be non-empty for Connect proxy services",
+                "Port or SocketPath must be set for a connect-proxy",
+                "A Proxy cannot also be Connect Native, only typical services"}));
+  r.proxy.emplace().destination_service_name = "*";
+  r.port = 21000;
+  r.connect.reset();
+  EXPECT_EQ(validate_service(r),
+            (std::vector<std::string>{
+                "Proxy.DestinationServiceName must not be a wildcard for Connect proxy services"}));
+  r.proxy->destination_service_name = "web";
+  EXPECT_TRUE(validate_service(r).empty());
+  AgentServiceRegistration typical;
+  typical.name = "web";
+  EXPECT_TRUE(validate_service(typical).empty());
+}
+
+TEST(IntentionResponsesTest, Shapes) {
+  EXPECT_EQ(json(IntentionCheckResponse{true}).dump(), R"({"Allowed":true})");
+  EXPECT_EQ(json(IntentionIdResponse{"abc"}).dump(), R"({"ID":"abc"})");
+  const auto c = decode_json<IntentionCheckResponse>(R"({"Allowed":false})", kLenientResponse);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->allowed);
+  const auto id = decode_json<IntentionIdResponse>(R"({"ID":"8f24"})", kLenientResponse);
+  ASSERT_TRUE(id) << id.error();
+  EXPECT_EQ(id->id, "8f24");
 }
 
 }  // namespace

@@ -1,0 +1,59 @@
+#include "tools/dev_agent/authorize_endpoint.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "consul/authorize.hpp"
+#include "consul/json_decode.hpp"
+#include "tls/spiffe_id.hpp"
+#include "tools/dev_agent/acl_gate.hpp"
+#include "tools/dev_agent/decision_defaults.hpp"
+#include "tools/dev_agent/intention_store.hpp"
+
+namespace gatehouse::tools {
+
+namespace net = boost::asio;
+
+namespace {
+
+// Validation in Consul's order: body, Target, URI, then the ACL check; the trust domain is
+// deliberately not compared (TLS chain validation is what establishes trust).
+net::awaitable<Response> authorize(AgentContext& ctx, const Request& req) {
+  auto body = consul::decode_json<consul::AuthorizeRequest>(req.body(), consul::kStrictBody);
+  if (!body) {
+    co_return Response::error(HttpError::bad_request("Request decode failed: " + body.error()));
+  }
+  if (body->target.empty()) {
+    co_return Response::error(HttpError::bad_request("Target service must be specified"));
+  }
+  auto uri = tls::SpiffeId::parse(body->client_cert_uri);
+  if (!uri) {
+    co_return Response::error(
+        HttpError::bad_request("ClientCertURI not a valid Connect identifier"));
+  }
+  const auto* caller = uri->service();
+  if (caller == nullptr) {
+    co_return Response::error(
+        HttpError::bad_request("ClientCertURI not a valid Service identifier"));
+  }
+  if (auto denied = ctx.acl.require(req, "service:write", body->target)) {
+    co_return Response::error(*denied);
+  }
+  consul::ServiceRef source;
+  source.ns = caller->ns;
+  source.name = caller->service;
+  source.partition = caller->partition == "default" ? std::string{} : caller->partition;
+  consul::ServiceRef destination;
+  destination.name = body->target;
+  const auto all = ctx.intentions.all();
+  const auto decision =
+      consul::decide_connection(all, source, destination, decision_defaults(ctx.options));
+  co_return Response::json(consul::AuthorizeResponse{decision.allowed, decision.reason});
+}
+
+}  // namespace
+
+void add_authorize_endpoint(Router& router, AgentContext& ctx) {
+  router.add("/v1/agent/connect/authorize", {"POST"}, bind_endpoint(ctx, authorize));
+}
+
+}  // namespace gatehouse::tools
