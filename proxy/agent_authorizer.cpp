@@ -2,8 +2,8 @@
 
 namespace gatehouse::proxy {
 
-AgentAuthorizer::AgentAuthorizer(boost::asio::any_io_executor executor,
-                                 consul::AgentConfig config, std::chrono::milliseconds timeout)
+AgentAuthorizer::AgentAuthorizer(boost::asio::any_io_executor executor, consul::AgentConfig config,
+                                 std::chrono::milliseconds timeout)
     : agent_(std::move(executor), std::move(config)) {
   agent_.set_request_timeout(timeout);
 }

@@ -18,13 +18,13 @@ std::string_view to_string(Outcome outcome);
 struct ConnRecord {
   std::uint64_t conn_id = 0;
   Outcome outcome = Outcome::failed;
-  std::string src;          // the caller's SPIFFE ID, once the handshake gave one
-  std::string src_service;  // the caller's service name
-  std::string dst_service;  // the service this sidecar represents
-  std::string peer;         // ip:port of the TCP peer
-  std::string serial;       // the client certificate's serial (colon hex)
-  std::string reason;       // Consul's Reason verbatim for authorize answers, else ours
-  std::int64_t authz_ms = -1;  // -1: authorize was not called
+  std::string src;              // the caller's SPIFFE ID, once the handshake gave one
+  std::string src_service;      // the caller's service name
+  std::string dst_service;      // the service this sidecar represents
+  std::string peer;             // ip:port of the TCP peer
+  std::string serial;           // the client certificate's serial (colon hex)
+  std::string reason;           // Consul's Reason verbatim for authorize answers, else ours
+  std::int64_t authz_ms = -1;   // -1: authorize was not called
   std::uint64_t bytes_in = 0;   // client -> app
   std::uint64_t bytes_out = 0;  // app -> client
   std::int64_t dur_ms = 0;

@@ -27,8 +27,9 @@ std::string describe(std::string_view what, const error_code& ec) {
 }
 
 std::string_view relay_end_name(const RelayResult& r) {
-  if (r.ended_by == RelayEnd::idle_timeout) return "idle_timeout";
+  // Checked first: a cancelled relay (drain) may report any branch as the first to finish.
   if (r.ec == net::error::operation_aborted) return "cancelled";
+  if (r.ended_by == RelayEnd::idle_timeout) return "idle_timeout";
   if (r.ended_by == RelayEnd::client_failed) return "client_error";
   if (r.ec) return "app_error";
   return r.client_half_closed ? "client_closed" : "app_closed";
@@ -46,8 +47,7 @@ net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoi
 
 std::string format_endpoint(const tcp::endpoint& endpoint) {
   const auto address = endpoint.address();
-  const std::string host =
-      address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return host + ":" + std::to_string(endpoint.port());
 }
 
@@ -99,11 +99,10 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
   if (const error_code ec = co_await handshake_within(client, config.timeouts.handshake)) {
     error_code ignored;
     client.next_layer().close(ignored);  // a failed or timed-out handshake leaves nothing to say
-    finish(Outcome::failed,
-           ec == errc::handshake_timeout
-               ? "handshake_timeout: no complete TLS handshake within " +
-                     std::to_string(config.timeouts.handshake.count()) + " ms"
-               : describe("handshake", ec));
+    finish(Outcome::failed, ec == errc::handshake_timeout
+                                ? "handshake_timeout: no complete TLS handshake within " +
+                                      std::to_string(config.timeouts.handshake.count()) + " ms"
+                                : describe("handshake", ec));
     co_return;
   }
 
@@ -150,7 +149,10 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
   rec.bytes_in = result.to_app;
   rec.bytes_out = result.to_client;
   rec.end = std::string{relay_end_name(result)};
-  if (result.ec && result.ended_by != RelayEnd::idle_timeout) rec.end += ": " + result.ec.message();
+  if (result.ec && result.ec != net::error::operation_aborted &&
+      result.ended_by != RelayEnd::idle_timeout) {
+    rec.end += ": " + result.ec.message();
+  }
   finish(Outcome::accepted, verdict.reason);
 }
 

@@ -23,8 +23,9 @@ void log_unexpected(std::uint64_t conn_id, const std::exception_ptr& e) {
     what = ex.what();
   } catch (...) {  // NOLINT(bugprone-empty-catch): described as unknown above
   }
-  log_fields(spdlog::level::err,
-             LogFields{}.add("event", "conn_crashed").add("conn", conn_id).add_quoted("error", what));
+  log_fields(
+      spdlog::level::err,
+      LogFields{}.add("event", "conn_crashed").add("conn", conn_id).add_quoted("error", what));
 }
 
 net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Runtime> runtime,
@@ -64,11 +65,12 @@ void spawn_inbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Run
   auto signal = std::make_shared<net::cancellation_signal>();
   auto entry = runtime->registry.add(id, worker.executor(), signal);
   auto slot = signal->slot();
-  net::co_spawn(worker.executor(),
-                serve_inbound(std::move(socket), runtime, worker.authorizer(), std::move(entry), id),
-                net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
-                  if (e) log_unexpected(id, e);
-                }));
+  net::co_spawn(
+      worker.executor(),
+      serve_inbound(std::move(socket), runtime, worker.authorizer(), std::move(entry), id),
+      net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
+        if (e) log_unexpected(id, e);
+      }));
 }
 
 boost::system::result<std::unique_ptr<InboundListener>, std::string> InboundListener::bind(

@@ -77,10 +77,9 @@ std::string LogFields::json_members() const {
     out += nlohmann::json(f.key).dump();
     out.push_back(':');
     // Invalid UTF-8 (a hostile peer's bytes) is replaced rather than thrown on.
-    out += f.kind == Kind::number
-               ? f.value
-               : nlohmann::json(f.value).dump(-1, ' ', false,
-                                              nlohmann::json::error_handler_t::replace);
+    out += f.kind == Kind::number ? f.value
+                                  : nlohmann::json(f.value).dump(
+                                        -1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   return out;
 }

@@ -23,15 +23,15 @@ struct Timeouts {
   // No traffic either way for this long closes the connection. One hour: long enough for idle
   // database pools and keep-alive HTTP, short enough that a vanished peer does not pin a slot.
   milliseconds idle{3'600'000};
-  milliseconds drain{15'000};         // SIGTERM: how long open connections may finish
-  milliseconds tls_shutdown{2'000};   // waiting for the peer's close_notify after ours
-  milliseconds authorize{2'000};      // one POST /v1/agent/connect/authorize (agent-local)
+  milliseconds drain{15'000};        // SIGTERM: how long open connections may finish
+  milliseconds tls_shutdown{2'000};  // waiting for the peer's close_notify after ours
+  milliseconds authorize{2'000};     // one POST /v1/agent/connect/authorize (agent-local)
 };
 
 struct ProxyConfig {
-  std::string service;     // -service: the represented service (authorize Target, leaf name)
-  HostPort listen;         // -listen: public mTLS listener (port 0: pick a free one)
-  HostPort local_app;      // -service-addr: where the app listens
+  std::string service;  // -service: the represented service (authorize Target, leaf name)
+  HostPort listen;      // -listen: public mTLS listener (port 0: pick a free one)
+  HostPort local_app;   // -service-addr: where the app listens
   bool has_listener = false;
   Timeouts timeouts;
   std::size_t max_connections = 10'000;  // live inbound connections; more are closed at once

@@ -29,7 +29,7 @@ struct RelayResult {
   std::uint64_t to_app = 0;     // bytes_in: caller -> app
   std::uint64_t to_client = 0;  // bytes_out: app -> caller
   RelayEnd ended_by = RelayEnd::app_closed;
-  error_code ec;                // why it ended; empty for a clean app EOF
+  error_code ec;  // why it ended; empty for a clean app EOF
   bool client_half_closed = false;
 };
 

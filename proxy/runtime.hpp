@@ -15,7 +15,7 @@ namespace gatehouse::proxy {
 
 struct Runtime {
   ProxyConfig config;
-  tcp::endpoint local_app;     // resolved from config.local_app at startup
+  tcp::endpoint local_app;      // resolved from config.local_app at startup
   tls::ContextSlot server_tls;  // the public listener's context
   tls::ContextSlot client_tls;  // for upstream dials (later slice)
   ConnectionRegistry registry;

@@ -47,11 +47,11 @@ class Drain {
   void begin(std::function<void()> done) {
     done_ = std::move(done);
     const auto open = runtime_->registry.size();
-    log_fields(spdlog::level::info, LogFields{}
-                                        .add("event", "draining")
-                                        .add("open", std::uint64_t{open})
-                                        .add("drain_ms", std::int64_t{
-                                                             runtime_->config.timeouts.drain.count()}));
+    log_fields(spdlog::level::info,
+               LogFields{}
+                   .add("event", "draining")
+                   .add("open", std::uint64_t{open})
+                   .add("drain_ms", std::int64_t{runtime_->config.timeouts.drain.count()}));
     runtime_->registry.on_empty([this] { net::post(control_, [this] { timer_.cancel(); }); });
     if (open == 0) return finish();
     timer_.expires_after(runtime_->config.timeouts.drain);
@@ -116,25 +116,26 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
 
   // The public listener accepts only once leaf and roots are loaded (bound earlier, so a port
   // conflict fails at startup; connections wait in the backlog meanwhile).
-  TlsMaterial material{control.get_executor(), agent, config.service, runtime->server_tls,
-                       runtime->client_tls, [&] {
-                         if (!listener) return;
-                         listener->start(runtime, pool);
-                         log_fields(spdlog::level::info,
-                                    LogFields{}
-                                        .add("event", "listening")
-                                        .add("listener", "public")
-                                        .add("addr", format_endpoint(listener->local_endpoint()))
-                                        .add("service", config.service)
-                                        .add("workers", std::uint64_t{pool.size()}));
-                       }};
+  TlsMaterial material{
+      control.get_executor(), agent, config.service, runtime->server_tls, runtime->client_tls, [&] {
+        if (!listener) return;
+        listener->start(runtime, pool);
+        log_fields(spdlog::level::info,
+                   LogFields{}
+                       .add("event", "listening")
+                       .add("listener", "public")
+                       .add("addr", format_endpoint(listener->local_endpoint()))
+                       .add("service", config.service)
+                       .add("workers", std::uint64_t{pool.size()}));
+      }};
   material.start();
 
   Drain drain{control, runtime};
   net::signal_set signals{control, SIGINT, SIGTERM};
   signals.async_wait([&](const error_code& ec, int signo) {
     if (ec) return;
-    log_fields(spdlog::level::info, LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
+    log_fields(spdlog::level::info,
+               LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
     if (listener) listener->stop();
     drain.begin([&] {
       material.stop();

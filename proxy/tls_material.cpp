@@ -125,22 +125,21 @@ void TlsMaterial::rebuild() {
   auto built = build_contexts(*leaf_, *roots_, service_);
   if (!built) {
     log_fields(spdlog::level::err, LogFields{}
-                                         .add("event", "rotation_failed")
-                                         .add("serial", leaf_->serial_number)
-                                         .add_quoted("reason", built.error()));
+                                       .add("event", "rotation_failed")
+                                       .add("serial", leaf_->serial_number)
+                                       .add_quoted("reason", built.error()));
     return;
   }
   const auto& server = *built->server;
   server_slot_.publish(std::move(built->server));
   client_slot_.publish(std::move(built->client));
-  log_fields(spdlog::level::info,
-             LogFields{}
-                 .add("event", "tls_updated")
-                 .add("serial", server.leaf_serial())
-                 .add("roots", std::uint64_t{roots_->roots.size()})
-                 .add("active_root", roots_->active_root_id)
-                 .add("trust_domain", server.trust_domain())
-                 .add("leaf", server.leaf_id().to_string()));
+  log_fields(spdlog::level::info, LogFields{}
+                                      .add("event", "tls_updated")
+                                      .add("serial", server.leaf_serial())
+                                      .add("roots", std::uint64_t{roots_->roots.size()})
+                                      .add("active_root", roots_->active_root_id)
+                                      .add("trust_domain", server.trust_domain())
+                                      .add("leaf", server.leaf_id().to_string()));
   if (!ready_) {
     ready_ = true;
     if (on_ready_) on_ready_();

@@ -24,9 +24,7 @@ constexpr std::array kCommands{
     Subcommand{"version", "Prints the Gatehouse version", gatehouse::tools::run_version},
 };
 
-bool is_help_flag(std::string_view arg) {
-  return arg == "-h" || arg == "-help" || arg == "--help";
-}
+bool is_help_flag(std::string_view arg) { return arg == "-h" || arg == "-help" || arg == "--help"; }
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "tools/echo_app/echo_main.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/program_options.hpp>
-#include <array>
 #include <csignal>
 #include <cstdio>
 #include <exception>

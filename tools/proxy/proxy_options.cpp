@@ -1,7 +1,7 @@
 #include "tools/proxy/proxy_options.hpp"
 
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cctype>
 #include <charconv>
 #include <sstream>
@@ -17,7 +17,9 @@ namespace {
 
 using OptionsResult = boost::system::result<ProxyOptions, std::string>;
 
-OptionsResult fail(std::string reason) { return {boost::system::in_place_error, std::move(reason)}; }
+OptionsResult fail(std::string reason) {
+  return {boost::system::in_place_error, std::move(reason)};
+}
 
 struct RawFlags {
   std::string service;
@@ -44,18 +46,20 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "host:port of the local service that inbound connections are forwarded to.")(
       "listen", po::value(&f.listen),
       "host:port of the public mTLS listener (port 0 picks a free port).")(
-      "proxy-id", po::value(&f.proxy_id), "ID of a connect-proxy registration (not yet supported).")(
+      "proxy-id", po::value(&f.proxy_id),
+      "ID of a connect-proxy registration (not yet supported).")(
       "sidecar-for", po::value(&f.sidecar_for),
       "ID of the service this proxy is a sidecar for (not yet supported).")(
       "upstream", po::value(&f.upstreams), "name:port upstream (not yet supported).")(
       "register", po::bool_switch(&f.register_self), "Self-register (not yet supported).")(
       "register-id", po::value(&f.register_id), "ID suffix for -register (not yet supported).")(
       "log-level", po::value(&o.config.log_level)->default_value(o.config.log_level),
-      "trace, debug, info, warn or error.")(
-      "log-json", po::bool_switch(&o.config.log_json), "Log JSON lines.")(
+      "trace, debug, info, warn or error.")("log-json", po::bool_switch(&o.config.log_json),
+                                            "Log JSON lines.")(
       "workers", po::value(&o.config.workers)->default_value(0),
       "Worker threads (0: one per core).")(
-      "max-connections", po::value(&o.config.max_connections)->default_value(o.config.max_connections),
+      "max-connections",
+      po::value(&o.config.max_connections)->default_value(o.config.max_connections),
       "Open inbound connections beyond this are closed at once.")(
       "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
       "TLS handshake deadline (Consul's handshake_timeout_ms).")(
@@ -119,8 +123,8 @@ boost::system::result<proxy::HostPort, std::string> parse_host_port(std::string_
   return proxy::HostPort{std::string{host}, static_cast<std::uint16_t>(value)};
 }
 
-boost::system::result<ProxyOptions, std::string> parse_proxy_options(
-    std::span<char* const> args, const consul::EnvGetter& env) {
+boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<char* const> args,
+                                                                     const consul::EnvGetter& env) {
   ProxyOptions o;
   RawFlags f;
   const auto desc = describe(o, f);
@@ -145,8 +149,9 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(
   if (f.proxy_id.empty()) f.proxy_id = env("CONNECT_PROXY_ID").value_or("");
   if (f.sidecar_for.empty()) f.sidecar_for = env("CONNECT_SIDECAR_FOR").value_or("");
   if (!f.proxy_id.empty() || !f.sidecar_for.empty()) {
-    return fail("-proxy-id and -sidecar-for (configuration from the agent) are not supported yet; "
-                "use -service, -service-addr and -listen");
+    return fail(
+        "-proxy-id and -sidecar-for (configuration from the agent) are not supported yet; "
+        "use -service, -service-addr and -listen");
   }
   if (!f.upstreams.empty()) return fail("-upstream is not supported yet");
   if (f.register_self) return fail("-register is not supported yet");
@@ -159,8 +164,9 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(
     auto listen = parse_host_port(f.listen);
     if (!listen) return fail(listen.error());
     if (f.service_addr.empty()) {
-      return fail("-service-addr must be specified with -listen so the proxy knows the backend "
-                  "service address.");
+      return fail(
+          "-service-addr must be specified with -listen so the proxy knows the backend "
+          "service address.");
     }
     auto app = parse_host_port(f.service_addr);
     if (!app) return fail("-service-addr: " + app.error());

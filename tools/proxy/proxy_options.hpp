@@ -20,8 +20,8 @@ struct ProxyOptions {
 // The error is one line for stderr, using Consul's texts where Consul has them
 // ("-service-addr must be specified with -listen so the proxy knows the backend service
 // address.").
-boost::system::result<ProxyOptions, std::string> parse_proxy_options(
-    std::span<char* const> args, const consul::EnvGetter& env);
+boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<char* const> args,
+                                                                     const consul::EnvGetter& env);
 
 // "host:port" with Go's net.SplitHostPort rules: "[::1]:80", ":8443" (empty host), port 0..65535.
 boost::system::result<proxy::HostPort, std::string> parse_host_port(std::string_view text);

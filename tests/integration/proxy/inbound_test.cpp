@@ -120,15 +120,14 @@ TEST_F(ProxyTest, HandshakeFailuresAreLoggedAndTheProxyKeepsServing) {
     o.cluster_id = "99999999-8888-7777-6666-555555555555";
     auto other = tls::CertificateAuthority::create(o, std::chrono::system_clock::now());
     ASSERT_TRUE(other);
-    auto leaf = other->issue_leaf(
-        tls::SpiffeId::for_service(other->trust_domain(), "dc1", "web"), std::chrono::hours{1},
-        std::chrono::system_clock::now(), 77);
+    auto leaf = other->issue_leaf(tls::SpiffeId::for_service(other->trust_domain(), "dc1", "web"),
+                                  std::chrono::hours{1}, std::chrono::system_clock::now(), 77);
     ASSERT_TRUE(leaf);
     const auto roots = agent_.get("/v1/agent/connect/ca/roots").json();
     tls::TrustMaterial trust{{roots["Roots"][0]["RootCert"].get<std::string>()},
                              roots["TrustDomain"]};
-    auto ctx = tls::TlsContext::build(tls::Role::client, {leaf->cert_pem, leaf->private_key_pem},
-                                      trust);
+    auto ctx =
+        tls::TlsContext::build(tls::Role::client, {leaf->cert_pem, leaf->private_key_pem}, trust);
     ASSERT_TRUE(ctx) << ctx.error();
     TlsClient c{native(*ctx), proxy_port_};
     c.handshake();
@@ -186,8 +185,7 @@ TEST_F(ProxyTest, AgentDownDeniesAsUnavailableThenAuthorizesAgainWhenItReturns) 
   }
   const auto line = conn_line(1);
   EXPECT_EQ(field(line, "outcome"), "denied");
-  EXPECT_EQ(field(line, "reason").rfind("authz_unavailable: the agent could not be asked: ", 0),
-            0U)
+  EXPECT_EQ(field(line, "reason").rfind("authz_unavailable: the agent could not be asked: ", 0), 0U)
       << line;
 
   // The agent comes back on the same address (a new dev agent: a new CA). Its first answers may
@@ -198,10 +196,10 @@ TEST_F(ProxyTest, AgentDownDeniesAsUnavailableThenAuthorizesAgainWhenItReturns) 
   const std::string base = "http://" + agent_addr;
   const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
   ASSERT_EQ(key.exit_code, 0) << key.err;
-  const auto put = run_command(
-      {"curl", "-sS", "--fail", "-X", "PUT", "--data-binary", "@-",
-       base + "/v1/connect/ca/configuration"},
-      json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
+  const auto put =
+      run_command({"curl", "-sS", "--fail", "-X", "PUT", "--data-binary", "@-",
+                   base + "/v1/connect/ca/configuration"},
+                  json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
   ASSERT_EQ(put.exit_code, 0) << put.err;
   const auto new_roots = get_json(base + "/v1/agent/connect/ca/roots");
   const std::string new_td = new_roots["TrustDomain"];
@@ -233,12 +231,11 @@ TEST_F(ProxyTest, CaRotationKeepsOpenConnectionsAndNewOnesUseTheNewLeaf) {
 
   const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
   ASSERT_EQ(key.exit_code, 0) << key.err;
-  const auto put = agent_.put("/v1/connect/ca/configuration",
-                              json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}
-                                  .dump());
+  const auto put =
+      agent_.put("/v1/connect/ca/configuration",
+                 json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
   ASSERT_EQ(put.status, 200) << put.body;
-  const std::string new_serial =
-      agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
+  const std::string new_serial = agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
   ASSERT_NE(new_serial, first_serial);
   // Leaf and roots are watched separately: wait for the context built from both new answers.
   const auto updated = proxy_line("event=tls_updated serial=" + new_serial + " roots=2");
@@ -278,6 +275,23 @@ TEST_F(ProxyTest, SigtermDrainsAndExitsZero) {
   EXPECT_NE(proxy_->output().find("event=stopped"), std::string::npos);
 }
 
+TEST_F(ProxyTest, DrainTimeoutCancelsWhatIsStillOpenAndExitsZero) {
+  start_proxy({"-drain-timeout", "200ms"});
+  const auto web = client_context("web");
+  TlsClient open{native(web), proxy_port_};
+  ASSERT_TRUE(open.handshake()) << open.error();
+  ASSERT_TRUE(open.write("x"));
+  EXPECT_EQ(open.read_exactly(1), "x");
+  proxy_->send_signal(SIGTERM);
+  EXPECT_EQ(field(proxy_line("event=drain_timeout"), "cancelled"), "1");
+  EXPECT_EQ(open.read_to_end(), "");  // the proxy ends the stream with close_notify
+  EXPECT_EQ(open.end(), TlsEnd::clean_close) << open.error();
+  EXPECT_EQ(proxy_->terminate(), 0) << proxy_->output();
+  const auto line = conn_line(1);
+  EXPECT_EQ(field(line, "outcome"), "accepted");
+  EXPECT_EQ(field(line, "end"), "cancelled");
+}
+
 TEST_F(ProxyTest, JsonLogsCarryTheSameFields) {
   start_proxy({"-log-json"}, "\"listener\":\"public\"");
   const auto web = client_context("web");
@@ -298,6 +312,17 @@ TEST_F(ProxyTest, JsonLogsCarryTheSameFields) {
   EXPECT_TRUE(j.contains("authz_ms"));
   EXPECT_TRUE(j.contains("dur_ms"));
   EXPECT_TRUE(j.contains("serial"));
+}
+
+TEST(EchoApp, HttpModeAnswersWithTheServiceName) {
+  ChildProcess echo{{GATEHOUSE_BINARY, "echo", "-http", "-name", "db", "-listen", "127.0.0.1:0"}};
+  const auto line = echo.wait_for_line("event=listening component=echo");
+  ASSERT_TRUE(line) << echo.output();
+  const auto r = run_command({"curl", "-sS", "-i", "http://" + field(*line, "addr") + "/"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << r.out;
+  EXPECT_NE(r.out.find("\r\n\r\nhello from db\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(echo.wait_for_line("event=accept component=echo count=1"));
 }
 
 TEST(ProxyCli, ListenWithoutServiceAddrIsRefusedWithConsulsMessage) {

@@ -16,15 +16,15 @@ ProxyTest::ProxyTest() {
 
 void ProxyTest::start_proxy(const std::vector<std::string>& extra_flags,
                             const std::string& listening) {
-  std::vector<std::string> argv{GATEHOUSE_BINARY, "proxy",      "-service",   "db",
-                                "-service-addr",  echo_addr_,   "-listen",    "127.0.0.1:0",
+  std::vector<std::string> argv{GATEHOUSE_BINARY, "proxy",           "-service", "db",
+                                "-service-addr",  echo_addr_,        "-listen",  "127.0.0.1:0",
                                 "-http-addr",     agent_.base_url(), "-workers", "2"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   proxy_ = std::make_unique<ChildProcess>(argv);
   const auto line = proxy_->wait_for_line(listening, 20s);
   ASSERT_TRUE(line) << proxy_->output();
-  const auto addr = line->front() == '{' ? json::parse(*line)["addr"].get<std::string>()
-                                         : field(*line, "addr");
+  const auto addr =
+      line->front() == '{' ? json::parse(*line)["addr"].get<std::string>() : field(*line, "addr");
   proxy_port_ = static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
 }
 
@@ -66,10 +66,9 @@ std::shared_ptr<const tls::TlsContext> ProxyTest::client_context_from(const std:
   tls::TrustMaterial trust;
   trust.trust_domain = roots["TrustDomain"];
   for (const auto& r : roots["Roots"]) trust.root_pems.push_back(r["RootCert"]);
-  auto ctx = tls::TlsContext::build(tls::Role::client,
-                                    {leaf["CertPEM"].get<std::string>(),
-                                     leaf["PrivateKeyPEM"].get<std::string>()},
-                                    trust);
+  auto ctx = tls::TlsContext::build(
+      tls::Role::client,
+      {leaf["CertPEM"].get<std::string>(), leaf["PrivateKeyPEM"].get<std::string>()}, trust);
   if (!ctx) throw std::runtime_error("client context: " + ctx.error());
   return *ctx;
 }

@@ -23,7 +23,9 @@ class CapturedLog {
     logger->set_level(spdlog::level::info);
     spdlog::set_default_logger(logger);
   }
-  ~CapturedLog() { spdlog::set_default_logger(spdlog::null_logger_mt("null-" + std::to_string(++n_))); }
+  ~CapturedLog() {
+    spdlog::set_default_logger(spdlog::null_logger_mt("null-" + std::to_string(++n_)));
+  }
   CapturedLog(const CapturedLog&) = delete;
   CapturedLog& operator=(const CapturedLog&) = delete;
 

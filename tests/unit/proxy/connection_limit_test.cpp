@@ -7,9 +7,9 @@
 
 #include "proxy/inbound_listener.hpp"
 #include "proxy/logger.hpp"
-#include "tests/unit/proxy/captured_log.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/worker_pool.hpp"
+#include "tests/unit/proxy/captured_log.hpp"
 
 namespace gatehouse::proxy {
 namespace {

@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <atomic>
 
 #include "proxy/inbound_listener.hpp"
 #include "proxy/tls_material.hpp"
@@ -207,8 +207,7 @@ TEST_F(InboundTest, ExpiredCertificateFailsTheHandshake) {
   EXPECT_EQ(app_accepts_, 0);
   const auto text = log_.text();
   EXPECT_NE(text.find("event=conn outcome=failed src=\"\""), std::string::npos) << text;
-  EXPECT_NE(text.find("reason=\"handshake: certificate verify failed"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("reason=\"handshake: certificate verify failed"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ consul::EnvGetter env_of(std::map<std::string, std::string> vars = {}) {
 }
 
 boost::system::result<ProxyOptions, std::string> parse(std::vector<std::string> args,
-                                                        const consul::EnvGetter& env = env_of()) {
+                                                       const consul::EnvGetter& env = env_of()) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   return parse_proxy_options(argv, env);
@@ -69,8 +69,8 @@ TEST(ProxyOptions, BadValuesAreNamed) {
   auto listen = parse({"-service", "db", "-service-addr", "127.0.0.1:1", "-listen", "8443"});
   ASSERT_FALSE(listen);
   EXPECT_EQ(listen.error(), "address 8443: missing port in address");
-  auto timeout = parse({"-service", "db", "-service-addr", "127.0.0.1:1", "-listen", ":1",
-                        "-idle-timeout", "soon"});
+  auto timeout = parse(
+      {"-service", "db", "-service-addr", "127.0.0.1:1", "-listen", ":1", "-idle-timeout", "soon"});
   ASSERT_FALSE(timeout);
   EXPECT_EQ(timeout.error(),
             "-idle-timeout: expected a positive duration such as 10s or 500ms, got \"soon\"");
