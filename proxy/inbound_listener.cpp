@@ -74,7 +74,7 @@ void spawn_inbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Run
 }
 
 boost::system::result<std::unique_ptr<InboundListener>, std::string> InboundListener::bind(
-    boost::asio::any_io_executor executor, const HostPort& address) {
+    const boost::asio::any_io_executor& executor, const HostPort& address) {
   error_code ec;
   const auto ip = net::ip::make_address(address.host, ec);
   if (ec) return "listen address " + address.host + ": not an IP address";

@@ -18,7 +18,7 @@ class InboundListener {
  public:
   // Resolves, binds and listens (so the bound port is known before start()).
   static boost::system::result<std::unique_ptr<InboundListener>, std::string> bind(
-      boost::asio::any_io_executor executor, const HostPort& address);
+      const boost::asio::any_io_executor& executor, const HostPort& address);
 
   explicit InboundListener(tcp::acceptor acceptor) : acceptor_(std::move(acceptor)) {}
 

@@ -38,9 +38,11 @@ boost::system::result<void, std::string> check_leaf_chains_to_roots(const consul
     }
   }
   for (std::size_t i = 1; i < chain->size(); ++i) {
-    if (sk_X509_push(untrusted.get(), X509_dup((*chain)[i].get())) <= 0) {
+    tls::X509Ptr copy{X509_dup((*chain)[i].get())};
+    if (!copy || sk_X509_push(untrusted.get(), copy.get()) <= 0) {
       return std::string{"cannot add an intermediate to the check"};
     }
+    (void)copy.release();  // the stack owns it now
   }
   if (X509_STORE_CTX_init(ctx.get(), store.get(), chain->front().get(), untrusted.get()) != 1) {
     return std::string{"cannot start the leaf chain check"};
@@ -75,7 +77,7 @@ boost::system::result<TlsContexts, std::string> build_contexts(const consul::Lea
   return TlsContexts{std::move(*server), std::move(*client)};
 }
 
-TlsMaterial::TlsMaterial(boost::asio::any_io_executor executor, consul::AgentConfig config,
+TlsMaterial::TlsMaterial(const boost::asio::any_io_executor& executor, consul::AgentConfig config,
                          std::string service, tls::ContextSlot& server_slot,
                          tls::ContextSlot& client_slot, std::function<void()> on_ready)
     : agent_(executor, std::move(config)),
@@ -85,14 +87,14 @@ TlsMaterial::TlsMaterial(boost::asio::any_io_executor executor, consul::AgentCon
       on_ready_(std::move(on_ready)),
       roots_watch_(
           executor, consul::BlockingMode::index,
-          [this](consul::BlockingParams p) { return agent_.ca_roots(consul::to_query(p)); },
+          [this](const consul::BlockingParams& p) { return agent_.ca_roots(consul::to_query(p)); },
           [this](const consul::Blocking<consul::CaRoots>& r) { on_roots(r); },
           [](const consul::ApiError& e, consul::milliseconds retry) {
             log_watch_error("roots", e, retry);
           }),
       leaf_watch_(
           executor, consul::BlockingMode::index,
-          [this](consul::BlockingParams p) {
+          [this](const consul::BlockingParams& p) {
             return agent_.leaf_cert(service_, consul::to_query(p));
           },
           [this](const consul::Blocking<consul::LeafCert>& l) { on_leaf(l); },

@@ -32,7 +32,7 @@ boost::system::result<TlsContexts, std::string> build_contexts(const consul::Lea
 
 class TlsMaterial {
  public:
-  TlsMaterial(boost::asio::any_io_executor executor, consul::AgentConfig config,
+  TlsMaterial(const boost::asio::any_io_executor& executor, consul::AgentConfig config,
               std::string service, tls::ContextSlot& server_slot, tls::ContextSlot& client_slot,
               std::function<void()> on_ready);
   TlsMaterial(const TlsMaterial&) = delete;

@@ -1,6 +1,7 @@
 #include "tools/proxy/proxy_options.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <charconv>
@@ -183,24 +184,30 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   }
 
   auto& t = o.config.timeouts;
-  const std::pair<std::string_view, std::pair<const std::string*, std::chrono::milliseconds*>>
-      durations[] = {{"handshake-timeout", {&f.handshake_timeout, &t.handshake}},
-                     {"local-connect-timeout", {&f.local_connect_timeout, &t.local_connect}},
-                     {"idle-timeout", {&f.idle_timeout, &t.idle}},
-                     {"drain-timeout", {&f.drain_timeout, &t.drain}},
-                     {"tls-shutdown-timeout", {&f.tls_shutdown_timeout, &t.tls_shutdown}},
-                     {"authz-timeout", {&f.authz_timeout, &t.authorize}}};
-  for (const auto& [flag, target] : durations) {
-    auto d = positive_duration(flag, *target.first);
-    if (!d) return fail(d.error());
-    *target.second = *d;
+  struct DurationFlag {
+    std::string_view flag;
+    const std::string* text;
+    std::chrono::milliseconds* target;
+  };
+  const std::array durations{
+      DurationFlag{"handshake-timeout", &f.handshake_timeout, &t.handshake},
+      DurationFlag{"local-connect-timeout", &f.local_connect_timeout, &t.local_connect},
+      DurationFlag{"idle-timeout", &f.idle_timeout, &t.idle},
+      DurationFlag{"drain-timeout", &f.drain_timeout, &t.drain},
+      DurationFlag{"tls-shutdown-timeout", &f.tls_shutdown_timeout, &t.tls_shutdown},
+      DurationFlag{"authz-timeout", &f.authz_timeout, &t.authorize}};
+  for (const auto& d : durations) {
+    auto parsed = positive_duration(d.flag, *d.text);
+    if (!parsed) return fail(parsed.error());
+    *d.target = *parsed;
   }
   if (o.config.max_connections == 0) return fail("-max-connections must be at least 1");
   // Consul's default spelling is "INFO"; spdlog's names are lowercase.
   std::transform(o.config.log_level.begin(), o.config.log_level.end(), o.config.log_level.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error"};
-  if (std::find(std::begin(kLevels), std::end(kLevels), o.config.log_level) == std::end(kLevels)) {
+  static constexpr std::array<std::string_view, 5> kLevels{"trace", "debug", "info", "warn",
+                                                           "error"};
+  if (std::ranges::find(kLevels, o.config.log_level) == kLevels.end()) {
     return fail("-log-level must be one of trace, debug, info, warn, error; got \"" +
                 o.config.log_level + "\"");
   }
