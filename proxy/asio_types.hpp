@@ -16,6 +16,8 @@ using tcp = net::ip::tcp;
 using boost::system::error_code;
 using TlsStream = net::ssl::stream<tcp::socket>;
 
-inline constexpr auto tok = net::as_tuple(net::use_awaitable);
+// STYLE.md names it `tok` (read as a keyword-like token, not a constant).
+inline constexpr auto tok =
+    net::as_tuple(net::use_awaitable);  // NOLINT(readability-identifier-naming)
 
 }  // namespace gatehouse::proxy

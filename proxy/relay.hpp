@@ -21,7 +21,7 @@
 
 namespace gatehouse::proxy {
 
-inline constexpr std::size_t kRelayBufferSize = 16 * 1024;
+inline constexpr std::size_t kRelayBufferSize = std::size_t{16} * 1024;
 
 enum class RelayEnd { app_closed, client_failed, idle_timeout };
 

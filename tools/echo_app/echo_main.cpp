@@ -32,7 +32,8 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto tok = net::as_tuple(net::use_awaitable);
+// STYLE.md names the completion token `tok`.
+constexpr auto tok = net::as_tuple(net::use_awaitable);  // NOLINT(readability-identifier-naming)
 
 struct EchoOptions {
   std::string listen = "127.0.0.1:0";
@@ -47,7 +48,7 @@ void line(const std::string& text) {
 }
 
 net::awaitable<void> echo_bytes(tcp::socket socket, std::uint64_t id) {
-  std::array<char, 16 * 1024> buf{};
+  std::array<char, std::size_t{16} * 1024> buf{};
   std::uint64_t total = 0;
   for (;;) {
     auto [rec, n] = co_await socket.async_read_some(net::buffer(buf), tok);
@@ -99,9 +100,10 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, EchoOptions options) {
     line("event=accept component=echo count=" + std::to_string(count));
     auto ex = acceptor.get_executor();
     if (options.http) {
-      net::co_spawn(ex, answer_http(std::move(socket), options.name), [](std::exception_ptr) {});
+      net::co_spawn(ex, answer_http(std::move(socket), options.name),
+                    [](const std::exception_ptr&) {});
     } else {
-      net::co_spawn(ex, echo_bytes(std::move(socket), count), [](std::exception_ptr) {});
+      net::co_spawn(ex, echo_bytes(std::move(socket), count), [](const std::exception_ptr&) {});
     }
   }
 }
@@ -161,7 +163,7 @@ int run_echo(std::span<char* const> args) {
     acceptor.close(ec);
     ioc.stop();
   });
-  net::co_spawn(ioc, accept_loop(acceptor, o), [](std::exception_ptr) {});
+  net::co_spawn(ioc, accept_loop(acceptor, o), [](const std::exception_ptr&) {});
   ioc.run();
   return 0;
 }
