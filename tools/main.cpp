@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "tools/dev_agent/dev_agent_main.hpp"
+#include "tools/echo_app/echo_main.hpp"
+#include "tools/proxy/proxy_main.hpp"
 #include "tools/subcommand.hpp"
 
 namespace {
@@ -15,6 +17,10 @@ using gatehouse::tools::Subcommand;
 constexpr std::array kCommands{
     Subcommand{"dev-agent", "Runs a Consul-compatible development agent (Connect subset)",
                gatehouse::tools::run_dev_agent},
+    Subcommand{"echo", "Runs a TCP echo (or -http) app for tests and demos",
+               gatehouse::tools::run_echo},
+    Subcommand{"proxy", "Runs a Connect sidecar proxy (mTLS, intentions, decision logs)",
+               gatehouse::tools::run_proxy},
     Subcommand{"version", "Prints the Gatehouse version", gatehouse::tools::run_version},
 };
 

@@ -1,0 +1,25 @@
+#pragma once
+// May this caller connect to our service? One interface, so the data path does not care whether
+// the agent is asked per connection (AgentAuthorizer) or intentions are evaluated locally later.
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+
+#include "tls/peer_identity.hpp"
+
+namespace gatehouse::proxy {
+
+struct Verdict {
+  bool allowed = false;
+  std::string reason;  // Consul's Reason verbatim when the agent answered, else ours
+};
+
+class Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  // Never throws for an unreachable or confused agent: those are denials (fail closed).
+  virtual boost::asio::awaitable<Verdict> check(const tls::PeerIdentity& peer,
+                                                const std::string& target) = 0;
+};
+
+}  // namespace gatehouse::proxy

@@ -1,0 +1,62 @@
+#pragma once
+// The live connections of every worker: how many there are (for the connection limit and the
+// drain) and how to cancel each one (drain timeout, later revocation). Thread-safe: workers add
+// and remove their own entries; the control thread counts and cancels.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace gatehouse::proxy {
+
+class ConnectionRegistry {
+ public:
+  // Removes its connection on destruction (the coroutine frame owns it).
+  class Entry {
+   public:
+    Entry(ConnectionRegistry& registry, std::uint64_t id) : registry_(&registry), id_(id) {}
+    ~Entry() {
+      if (registry_ != nullptr) registry_->remove(id_);
+    }
+    Entry(Entry&& other) noexcept : registry_(other.registry_), id_(other.id_) {
+      other.registry_ = nullptr;
+    }
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+    Entry& operator=(Entry&&) = delete;
+
+   private:
+    ConnectionRegistry* registry_;
+    std::uint64_t id_;
+  };
+
+  // The signal the connection's co_spawn is bound to; emitted on `executor` by cancel_all().
+  Entry add(std::uint64_t id, boost::asio::any_io_executor executor,
+            std::shared_ptr<boost::asio::cancellation_signal> signal);
+
+  std::size_t size() const;
+
+  // Called (from whichever thread removes the last connection) each time the count drops to 0.
+  void on_empty(std::function<void()> callback);
+
+  // Terminal cancellation of every live connection, each on its own executor.
+  void cancel_all();
+
+ private:
+  void remove(std::uint64_t id);
+
+  struct Live {
+    boost::asio::any_io_executor executor;
+    std::shared_ptr<boost::asio::cancellation_signal> signal;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::uint64_t, Live> live_;
+  std::function<void()> on_empty_;
+};
+
+}  // namespace gatehouse::proxy

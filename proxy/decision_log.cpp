@@ -1,0 +1,43 @@
+#include "proxy/decision_log.hpp"
+
+#include "proxy/logger.hpp"
+
+namespace gatehouse::proxy {
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::accepted:
+      return "accepted";
+    case Outcome::denied:
+      return "denied";
+    case Outcome::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+LogFields conn_fields(const ConnRecord& r) {
+  LogFields f;
+  f.add("event", "conn")
+      .add("outcome", to_string(r.outcome))
+      .add("src", r.src)
+      .add("src_service", r.src_service)
+      .add("dst_service", r.dst_service)
+      .add("peer", r.peer)
+      .add("serial", r.serial)
+      .add_quoted("reason", r.reason)
+      .add("authz_ms", r.authz_ms)
+      .add("bytes_in", r.bytes_in)
+      .add("bytes_out", r.bytes_out)
+      .add("dur_ms", r.dur_ms)
+      .add("conn", r.conn_id);
+  if (!r.end.empty()) f.add_quoted("end", r.end);
+  return f;
+}
+
+void log_conn(const ConnRecord& record) {
+  log_fields(record.outcome == Outcome::accepted ? spdlog::level::info : spdlog::level::warn,
+             conn_fields(record));
+}
+
+}  // namespace gatehouse::proxy

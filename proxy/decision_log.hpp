@@ -1,0 +1,41 @@
+#pragma once
+// The one summary line every connection ends with (ARCHITECTURE.md "What is logged"):
+// event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
+// reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=…
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "proxy/log_fields.hpp"
+
+namespace gatehouse::proxy {
+
+enum class Outcome { accepted, denied, failed };
+
+std::string_view to_string(Outcome outcome);
+
+struct ConnRecord {
+  std::uint64_t conn_id = 0;
+  Outcome outcome = Outcome::failed;
+  std::string src;              // the caller's SPIFFE ID, once the handshake gave one
+  std::string src_service;      // the caller's service name
+  std::string dst_service;      // the service this sidecar represents
+  std::string peer;             // ip:port of the TCP peer
+  std::string serial;           // the client certificate's serial (colon hex)
+  std::string reason;           // Consul's Reason verbatim for authorize answers, else ours
+  std::int64_t authz_ms = -1;   // -1: authorize was not called
+  std::uint64_t bytes_in = 0;   // client -> app
+  std::uint64_t bytes_out = 0;  // app -> client
+  std::int64_t dur_ms = 0;
+  std::string end;  // how an accepted connection's relay ended (empty: not relayed)
+};
+
+// The fields in the documented order; `conn` (the connection id) comes last so the documented
+// prefix reads the same in every line.
+LogFields conn_fields(const ConnRecord& record);
+
+// Writes the line: accepted at info, denied and failed at warn (they are what operators look for).
+void log_conn(const ConnRecord& record);
+
+}  // namespace gatehouse::proxy

@@ -1,0 +1,159 @@
+#include "proxy/inbound_connection.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <chrono>
+
+#include "proxy/decision_log.hpp"
+#include "proxy/errc.hpp"
+#include "proxy/relay.hpp"
+
+namespace gatehouse::proxy {
+
+using namespace net::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::int64_t ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// "what: why", naming OpenSSL's reason for TLS failures (e.g. "peer did not return a
+// certificate", "wrong version number" for plain text, "certificate verify failed").
+std::string describe(std::string_view what, const error_code& ec) {
+  return std::string{what} + ": " + ec.message();
+}
+
+std::string_view relay_end_name(const RelayResult& r) {
+  // Checked first: a cancelled relay (drain) may report any branch as the first to finish.
+  if (r.ec == net::error::operation_aborted) return "cancelled";
+  if (r.ended_by == RelayEnd::idle_timeout) return "idle_timeout";
+  if (r.ended_by == RelayEnd::client_failed) return "client_error";
+  if (r.ec) return "app_error";
+  return r.client_half_closed ? "client_closed" : "app_closed";
+}
+
+net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoint& endpoint,
+                                          std::chrono::milliseconds limit) {
+  net::steady_timer timer{socket.get_executor(), limit};
+  auto first = co_await (socket.async_connect(endpoint, tok) || timer.async_wait(tok));
+  if (first.index() == 1) co_return make_error_code(errc::connect_timeout);
+  co_return std::get<0>(std::get<0>(first));
+}
+
+}  // namespace
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit) {
+  net::steady_timer timer{stream.get_executor(), limit};
+  auto first = co_await (stream.async_handshake(net::ssl::stream_base::server, tok) ||
+                         timer.async_wait(tok));
+  if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
+  co_return std::get<0>(std::get<0>(first));
+}
+
+net::awaitable<void> close_tls_within(TlsStream& stream, std::chrono::milliseconds limit) {
+  net::steady_timer timer{stream.get_executor(), limit};
+  // The outcome does not matter: the connection is over either way; the bound keeps a peer that
+  // never answers our close_notify from holding the slot.
+  co_await (stream.async_shutdown(tok) || timer.async_wait(tok));
+  error_code ignored;
+  stream.next_layer().close(ignored);  // already finished with this connection
+}
+
+net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> runtime,
+                                   std::shared_ptr<Authorizer> authorizer,
+                                   // Held, not used: the frame owns the registration, so the
+                                   // connection counts as live exactly as long as it runs.
+                                   [[maybe_unused]] ConnectionRegistry::Entry entry,
+                                   std::uint64_t conn_id) {
+  // Drain cancels with a terminal signal; every step checks its error_code instead of throwing.
+  co_await net::this_coro::throw_if_cancelled(false);
+  const auto started = Clock::now();
+  const ProxyConfig& config = runtime->config;
+  ConnRecord rec;
+  rec.conn_id = conn_id;
+  rec.dst_service = config.service;
+  error_code pec;
+  if (const auto remote = socket.remote_endpoint(pec); !pec) rec.peer = format_endpoint(remote);
+  const auto finish = [&](Outcome outcome, std::string reason) {
+    rec.outcome = outcome;
+    rec.reason = std::move(reason);
+    rec.dur_ms = ms_since(started);
+    log_conn(rec);
+  };
+
+  const auto tls = runtime->server_tls.current();  // this snapshot lives as long as the frame
+  if (!tls) {
+    finish(Outcome::failed, "not_ready: no TLS certificate loaded yet");
+    co_return;
+  }
+  TlsStream client{std::move(socket), tls->ssl_context()};
+  if (const error_code ec = co_await handshake_within(client, config.timeouts.handshake)) {
+    error_code ignored;
+    client.next_layer().close(ignored);  // a failed or timed-out handshake leaves nothing to say
+    finish(Outcome::failed, ec == errc::handshake_timeout
+                                ? "handshake_timeout: no complete TLS handshake within " +
+                                      std::to_string(config.timeouts.handshake.count()) + " ms"
+                                : describe("handshake", ec));
+    co_return;
+  }
+
+  auto peer = tls::peer_identity(client.native_handle());
+  if (!peer) {
+    co_await close_tls_within(client, config.timeouts.tls_shutdown);
+    finish(Outcome::failed, "identity: " + peer.error());
+    co_return;
+  }
+  rec.src = peer->id.to_string();
+  rec.serial = peer->serial_hex;
+  const auto* service = peer->id.service();
+  if (service == nullptr) {
+    co_await close_tls_within(client, config.timeouts.tls_shutdown);
+    finish(Outcome::failed, "identity: peer certificate is not a service identity");
+    co_return;
+  }
+  rec.src_service = service->service;
+
+  const auto authz_started = Clock::now();
+  const Verdict verdict = co_await authorizer->check(*peer, config.service);
+  rec.authz_ms = ms_since(authz_started);
+  if (!verdict.allowed) {
+    // Denied: close_notify right away, with no application byte sent and the app never dialed.
+    // To a client this looks like a clean close with zero bytes just after the handshake, while
+    // an allowed connection to a silent app stays open; that is how a probe tells them apart.
+    co_await close_tls_within(client, config.timeouts.tls_shutdown);
+    finish(Outcome::denied, verdict.reason);
+    co_return;
+  }
+
+  tcp::socket app{client.get_executor()};
+  if (const error_code ec =
+          co_await connect_within(app, runtime->local_app, config.timeouts.local_connect)) {
+    co_await close_tls_within(client, config.timeouts.tls_shutdown);
+    finish(Outcome::failed, describe("connect_app " + format_endpoint(runtime->local_app), ec));
+    co_return;
+  }
+
+  const RelayResult result = co_await relay(client, app, config.timeouts.idle);
+  error_code ignored;
+  app.close(ignored);  // the relay is over; the app side has nothing more to say
+  co_await close_tls_within(client, config.timeouts.tls_shutdown);
+  rec.bytes_in = result.to_app;
+  rec.bytes_out = result.to_client;
+  rec.end = std::string{relay_end_name(result)};
+  if (result.ec && result.ec != net::error::operation_aborted &&
+      result.ended_by != RelayEnd::idle_timeout) {
+    rec.end += ": " + result.ec.message();
+  }
+  finish(Outcome::accepted, verdict.reason);
+}
+
+}  // namespace gatehouse::proxy

@@ -1,0 +1,43 @@
+#pragma once
+// Everything a running sidecar needs to know, filled from flags today and from -config-file or
+// the agent's registration (-sidecar-for, -proxy-id) later: those sources all produce this struct.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace gatehouse::proxy {
+
+using std::chrono::milliseconds;
+
+struct HostPort {
+  std::string host;
+  std::uint16_t port = 0;
+  bool operator==(const HostPort&) const = default;
+};
+
+struct Timeouts {
+  milliseconds handshake{10'000};     // Consul's handshake_timeout_ms default (enforced here)
+  milliseconds local_connect{1'000};  // Consul's local_connect_timeout_ms default
+  // No traffic either way for this long closes the connection. One hour: long enough for idle
+  // database pools and keep-alive HTTP, short enough that a vanished peer does not pin a slot.
+  milliseconds idle{3'600'000};
+  milliseconds drain{15'000};        // SIGTERM: how long open connections may finish
+  milliseconds tls_shutdown{2'000};  // waiting for the peer's close_notify after ours
+  milliseconds authorize{2'000};     // one POST /v1/agent/connect/authorize (agent-local)
+};
+
+struct ProxyConfig {
+  std::string service;  // -service: the represented service (authorize Target, leaf name)
+  HostPort listen;      // -listen: public mTLS listener (port 0: pick a free one)
+  HostPort local_app;   // -service-addr: where the app listens
+  bool has_listener = false;
+  Timeouts timeouts;
+  std::size_t max_connections = 10'000;  // live inbound connections; more are closed at once
+  unsigned workers = 0;                  // 0: one per core
+  bool log_json = false;
+  std::string log_level = "info";
+};
+
+}  // namespace gatehouse::proxy

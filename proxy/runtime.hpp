@@ -1,0 +1,27 @@
+#pragma once
+// What every connection of the sidecar shares: the configuration, the current TLS contexts and the
+// registry of live connections. Created once at startup; the slots and the registry are
+// thread-safe, the rest is read-only after start.
+
+#include <atomic>
+#include <cstdint>
+
+#include "proxy/asio_types.hpp"
+#include "proxy/connection_registry.hpp"
+#include "proxy/proxy_config.hpp"
+#include "tls/context_slot.hpp"
+
+namespace gatehouse::proxy {
+
+struct Runtime {
+  ProxyConfig config;
+  tcp::endpoint local_app;      // resolved from config.local_app at startup
+  tls::ContextSlot server_tls;  // the public listener's context
+  tls::ContextSlot client_tls;  // for upstream dials (later slice)
+  ConnectionRegistry registry;
+  std::atomic<std::uint64_t> last_conn_id{0};
+
+  std::uint64_t next_conn_id() { return ++last_conn_id; }
+};
+
+}  // namespace gatehouse::proxy

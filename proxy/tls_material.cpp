@@ -1,0 +1,151 @@
+#include "proxy/tls_material.hpp"
+
+#include <openssl/x509_vfy.h>
+
+#include "proxy/logger.hpp"
+#include "tls/certificate.hpp"
+#include "tls/openssl_ptr.hpp"
+
+namespace gatehouse::proxy {
+namespace {
+
+void log_watch_error(std::string_view watch, const consul::ApiError& error,
+                     consul::milliseconds retry_in) {
+  log_fields(spdlog::level::warn, LogFields{}
+                                      .add("event", "watch_failed")
+                                      .add("watch", watch)
+                                      .add_quoted("error", error.message())
+                                      .add("retry_ms", std::int64_t{retry_in.count()}));
+}
+
+// A leaf that does not chain to the roots it is published with would make every handshake fail
+// (a leaf from a new CA seen before the new roots, or the reverse): keep the old pair instead.
+boost::system::result<void, std::string> check_leaf_chains_to_roots(const consul::LeafCert& leaf,
+                                                                    const consul::CaRoots& roots) {
+  auto chain = tls::parse_pem_chain(leaf.cert_pem);
+  if (!chain) return "leaf certificate: " + chain.error();
+  tls::X509StorePtr store{X509_STORE_new()};
+  tls::StackOfX509 untrusted{sk_X509_new_null()};
+  tls::X509StoreCtxPtr ctx{X509_STORE_CTX_new()};
+  if (!store || !untrusted || !ctx) return std::string{"out of memory checking the leaf chain"};
+  for (const auto& root : roots.roots) {
+    auto certs = tls::parse_pem_chain(root.root_cert);
+    if (!certs) return "CA root " + root.id + ": " + certs.error();
+    for (const auto& cert : *certs) {
+      if (X509_STORE_add_cert(store.get(), cert.get()) != 1) {
+        return std::string{"cannot add a CA root to the check store"};
+      }
+    }
+  }
+  for (std::size_t i = 1; i < chain->size(); ++i) {
+    tls::X509Ptr copy{X509_dup((*chain)[i].get())};
+    if (!copy || sk_X509_push(untrusted.get(), copy.get()) <= 0) {
+      return std::string{"cannot add an intermediate to the check"};
+    }
+    (void)copy.release();  // the stack owns it now
+  }
+  if (X509_STORE_CTX_init(ctx.get(), store.get(), chain->front().get(), untrusted.get()) != 1) {
+    return std::string{"cannot start the leaf chain check"};
+  }
+  if (X509_verify_cert(ctx.get()) != 1) {
+    return std::string{"leaf certificate does not chain to the CA roots: "} +
+           X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
+  }
+  return {};
+}
+
+}  // namespace
+
+boost::system::result<TlsContexts, std::string> build_contexts(const consul::LeafCert& leaf,
+                                                               const consul::CaRoots& roots,
+                                                               const std::string& service) {
+  tls::LeafMaterial material{leaf.cert_pem, leaf.private_key_pem};
+  tls::TrustMaterial trust;
+  trust.trust_domain = roots.trust_domain;
+  for (const auto& root : roots.roots) trust.root_pems.push_back(root.root_cert);
+
+  auto server = tls::TlsContext::build(tls::Role::server, material, trust);
+  if (!server) return "server context: " + server.error();
+  const auto* id = (*server)->leaf_id().service();
+  if (id == nullptr || id->service != service) {
+    return "leaf certificate " + (*server)->leaf_id().to_string() + " is not for service " +
+           service;
+  }
+  if (auto chained = check_leaf_chains_to_roots(leaf, roots); !chained) return chained.error();
+  auto client = tls::TlsContext::build(tls::Role::client, material, trust);
+  if (!client) return "client context: " + client.error();
+  return TlsContexts{std::move(*server), std::move(*client)};
+}
+
+TlsMaterial::TlsMaterial(const boost::asio::any_io_executor& executor, consul::AgentConfig config,
+                         std::string service, tls::ContextSlot& server_slot,
+                         tls::ContextSlot& client_slot, std::function<void()> on_ready)
+    : agent_(executor, std::move(config)),
+      service_(std::move(service)),
+      server_slot_(server_slot),
+      client_slot_(client_slot),
+      on_ready_(std::move(on_ready)),
+      roots_watch_(
+          executor, consul::BlockingMode::index,
+          [this](const consul::BlockingParams& p) { return agent_.ca_roots(consul::to_query(p)); },
+          [this](const consul::Blocking<consul::CaRoots>& r) { on_roots(r); },
+          [](const consul::ApiError& e, consul::milliseconds retry) {
+            log_watch_error("roots", e, retry);
+          }),
+      leaf_watch_(
+          executor, consul::BlockingMode::index,
+          [this](const consul::BlockingParams& p) {
+            return agent_.leaf_cert(service_, consul::to_query(p));
+          },
+          [this](const consul::Blocking<consul::LeafCert>& l) { on_leaf(l); },
+          [](const consul::ApiError& e, consul::milliseconds retry) {
+            log_watch_error("leaf", e, retry);
+          }) {}
+
+void TlsMaterial::start() {
+  roots_watch_.start();
+  leaf_watch_.start();
+}
+
+void TlsMaterial::stop() {
+  roots_watch_.stop();
+  leaf_watch_.stop();
+}
+
+void TlsMaterial::on_roots(const consul::Blocking<consul::CaRoots>& roots) {
+  roots_ = roots.value;
+  rebuild();
+}
+
+void TlsMaterial::on_leaf(const consul::Blocking<consul::LeafCert>& leaf) {
+  leaf_ = leaf.value;
+  rebuild();
+}
+
+void TlsMaterial::rebuild() {
+  if (!roots_ || !leaf_) return;  // not ready until both arrived
+  auto built = build_contexts(*leaf_, *roots_, service_);
+  if (!built) {
+    log_fields(spdlog::level::err, LogFields{}
+                                       .add("event", "rotation_failed")
+                                       .add("serial", leaf_->serial_number)
+                                       .add_quoted("reason", built.error()));
+    return;
+  }
+  const auto& server = *built->server;
+  server_slot_.publish(std::move(built->server));
+  client_slot_.publish(std::move(built->client));
+  log_fields(spdlog::level::info, LogFields{}
+                                      .add("event", "tls_updated")
+                                      .add("serial", server.leaf_serial())
+                                      .add("roots", std::uint64_t{roots_->roots.size()})
+                                      .add("active_root", roots_->active_root_id)
+                                      .add("trust_domain", server.trust_domain())
+                                      .add("leaf", server.leaf_id().to_string()));
+  if (!ready_) {
+    ready_ = true;
+    if (on_ready_) on_ready_();
+  }
+}
+
+}  // namespace gatehouse::proxy

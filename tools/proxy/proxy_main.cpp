@@ -1,0 +1,26 @@
+#include "tools/proxy/proxy_main.hpp"
+
+#include <iostream>
+
+#include "proxy/logger.hpp"
+#include "proxy/sidecar.hpp"
+#include "tools/proxy/proxy_options.hpp"
+
+namespace gatehouse::tools {
+
+int run_proxy(std::span<char* const> args) {
+  auto options = parse_proxy_options(args, consul::process_env());
+  if (!options) {
+    std::cerr << "gatehouse proxy: " << options.error() << "\n";
+    return 1;
+  }
+  if (options->help) {
+    std::cout << proxy_usage();
+    return 0;
+  }
+  proxy::setup_logging(options->config.log_json ? proxy::LogFormat::json : proxy::LogFormat::text,
+                       options->config.log_level);
+  return proxy::run_sidecar(options->config, options->agent);
+}
+
+}  // namespace gatehouse::tools

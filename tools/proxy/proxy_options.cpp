@@ -1,0 +1,229 @@
+#include "tools/proxy/proxy_options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <charconv>
+#include <sstream>
+#include <vector>
+
+#include "consul/go_duration.hpp"
+
+namespace gatehouse::tools {
+
+namespace po = boost::program_options;
+
+namespace {
+
+using OptionsResult = boost::system::result<ProxyOptions, std::string>;
+
+OptionsResult fail(std::string reason) {
+  return {boost::system::in_place_error, std::move(reason)};
+}
+
+struct RawFlags {
+  std::string service;
+  std::string service_addr;
+  std::string listen;
+  std::string proxy_id;
+  std::string sidecar_for;
+  std::vector<std::string> upstreams;
+  bool register_self = false;
+  std::string register_id;
+  std::string handshake_timeout = "10s";
+  std::string local_connect_timeout = "1s";
+  std::string idle_timeout = "1h";
+  std::string drain_timeout = "15s";
+  std::string tls_shutdown_timeout = "2s";
+  std::string authz_timeout = "2s";
+};
+
+po::options_description describe(ProxyOptions& o, RawFlags& f) {
+  po::options_description d{"Usage: gatehouse proxy [options]\n\nOptions"};
+  d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
+      "service", po::value(&f.service), "Name of the service this proxy represents.")(
+      "service-addr", po::value(&f.service_addr),
+      "host:port of the local service that inbound connections are forwarded to.")(
+      "listen", po::value(&f.listen),
+      "host:port of the public mTLS listener (port 0 picks a free port).")(
+      "proxy-id", po::value(&f.proxy_id),
+      "ID of a connect-proxy registration (not yet supported).")(
+      "sidecar-for", po::value(&f.sidecar_for),
+      "ID of the service this proxy is a sidecar for (not yet supported).")(
+      "upstream", po::value(&f.upstreams), "name:port upstream (not yet supported).")(
+      "register", po::bool_switch(&f.register_self), "Self-register (not yet supported).")(
+      "register-id", po::value(&f.register_id), "ID suffix for -register (not yet supported).")(
+      "log-level", po::value(&o.config.log_level)->default_value(o.config.log_level),
+      "trace, debug, info, warn or error.")("log-json", po::bool_switch(&o.config.log_json),
+                                            "Log JSON lines.")(
+      "workers", po::value(&o.config.workers)->default_value(0),
+      "Worker threads (0: one per core).")(
+      "max-connections",
+      po::value(&o.config.max_connections)->default_value(o.config.max_connections),
+      "Open inbound connections beyond this are closed at once.")(
+      "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
+      "TLS handshake deadline (Consul's handshake_timeout_ms).")(
+      "local-connect-timeout",
+      po::value(&f.local_connect_timeout)->default_value(f.local_connect_timeout),
+      "Deadline to connect to the local service (Consul's local_connect_timeout_ms).")(
+      "idle-timeout", po::value(&f.idle_timeout)->default_value(f.idle_timeout),
+      "Close a connection with no traffic either way for this long.")(
+      "drain-timeout", po::value(&f.drain_timeout)->default_value(f.drain_timeout),
+      "On SIGTERM/SIGINT, how long open connections may finish.")(
+      "tls-shutdown-timeout",
+      po::value(&f.tls_shutdown_timeout)->default_value(f.tls_shutdown_timeout),
+      "How long to wait for the peer's close_notify.")(
+      "authz-timeout", po::value(&f.authz_timeout)->default_value(f.authz_timeout),
+      "Deadline of one authorize call to the agent (no answer: denied).");
+  consul::add_agent_flags(d);
+  return d;
+}
+
+boost::system::result<std::chrono::milliseconds, std::string> positive_duration(
+    std::string_view flag, const std::string& text) {
+  const auto d = consul::parse_go_duration(text);
+  if (!d || *d <= std::chrono::nanoseconds::zero()) {
+    return "-" + std::string{flag} + ": expected a positive duration such as 10s or 500ms, got \"" +
+           text + "\"";
+  }
+  return std::max(std::chrono::milliseconds{1},
+                  std::chrono::duration_cast<std::chrono::milliseconds>(*d));
+}
+
+}  // namespace
+
+boost::system::result<proxy::HostPort, std::string> parse_host_port(std::string_view text) {
+  using R = boost::system::result<proxy::HostPort, std::string>;
+  const auto err = [&](std::string_view why) -> R {
+    return R{boost::system::in_place_error,
+             "address " + std::string{text} + ": " + std::string{why}};
+  };
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return err("missing ']' in address");
+    host = text.substr(1, close - 1);
+    const auto rest = text.substr(close + 1);
+    if (rest.empty() || rest.front() != ':') return err("missing port in address");
+    port = rest.substr(1);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return err("missing port in address");
+    host = text.substr(0, colon);
+    if (host.find(':') != std::string_view::npos) return err("too many colons in address");
+    port = text.substr(colon + 1);
+  }
+  unsigned value = 0;
+  const auto* end = port.data() + port.size();
+  const auto [ptr, ec] = std::from_chars(port.data(), end, value);
+  if (port.empty() || ec != std::errc{} || ptr != end || value > 65535) {
+    return err("invalid port \"" + std::string{port} + "\"");
+  }
+  return proxy::HostPort{std::string{host}, static_cast<std::uint16_t>(value)};
+}
+
+boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<char* const> args,
+                                                                     const consul::EnvGetter& env) {
+  ProxyOptions o;
+  RawFlags f;
+  const auto desc = describe(o, f);
+  po::variables_map vm;
+  try {
+    auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
+                      .options(desc)
+                      .style(consul::agent_flag_style())
+                      .run();
+    for (const auto& opt : parsed.options) {
+      if (opt.unregistered || opt.position_key >= 0) {
+        return fail("Should have no non-flag arguments.");
+      }
+    }
+    po::store(parsed, vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return fail(e.what());
+  }
+  if (o.help) return o;
+
+  if (f.proxy_id.empty()) f.proxy_id = env("CONNECT_PROXY_ID").value_or("");
+  if (f.sidecar_for.empty()) f.sidecar_for = env("CONNECT_SIDECAR_FOR").value_or("");
+  if (!f.proxy_id.empty() || !f.sidecar_for.empty()) {
+    return fail(
+        "-proxy-id and -sidecar-for (configuration from the agent) are not supported yet; "
+        "use -service, -service-addr and -listen");
+  }
+  if (!f.upstreams.empty()) return fail("-upstream is not supported yet");
+  if (f.register_self) return fail("-register is not supported yet");
+  if (f.service.empty()) {
+    return fail("-service or -proxy-id must be specified so that proxy can configure itself.");
+  }
+  o.config.service = f.service;
+
+  if (!f.listen.empty()) {
+    auto listen = parse_host_port(f.listen);
+    if (!listen) return fail(listen.error());
+    if (f.service_addr.empty()) {
+      return fail(
+          "-service-addr must be specified with -listen so the proxy knows the backend "
+          "service address.");
+    }
+    auto app = parse_host_port(f.service_addr);
+    if (!app) return fail("-service-addr: " + app.error());
+    if (app->host.empty() || app->port == 0) {
+      return fail("-service-addr: expected host:port of the local service, got \"" +
+                  f.service_addr + "\"");
+    }
+    o.config.listen = *listen;
+    if (o.config.listen.host.empty()) o.config.listen.host = "0.0.0.0";  // Go: all interfaces
+    o.config.local_app = *app;
+    o.config.has_listener = true;
+  } else {
+    return fail("-listen is required (a proxy with upstreams only is not supported yet)");
+  }
+
+  auto& t = o.config.timeouts;
+  struct DurationFlag {
+    std::string_view flag;
+    const std::string* text;
+    std::chrono::milliseconds* target;
+  };
+  const std::array durations{
+      DurationFlag{"handshake-timeout", &f.handshake_timeout, &t.handshake},
+      DurationFlag{"local-connect-timeout", &f.local_connect_timeout, &t.local_connect},
+      DurationFlag{"idle-timeout", &f.idle_timeout, &t.idle},
+      DurationFlag{"drain-timeout", &f.drain_timeout, &t.drain},
+      DurationFlag{"tls-shutdown-timeout", &f.tls_shutdown_timeout, &t.tls_shutdown},
+      DurationFlag{"authz-timeout", &f.authz_timeout, &t.authorize}};
+  for (const auto& d : durations) {
+    auto parsed = positive_duration(d.flag, *d.text);
+    if (!parsed) return fail(parsed.error());
+    *d.target = *parsed;
+  }
+  if (o.config.max_connections == 0) return fail("-max-connections must be at least 1");
+  // Consul's default spelling is "INFO"; spdlog's names are lowercase.
+  std::transform(o.config.log_level.begin(), o.config.log_level.end(), o.config.log_level.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  static constexpr std::array<std::string_view, 5> kLevels{"trace", "debug", "info", "warn",
+                                                           "error"};
+  if (std::ranges::find(kLevels, o.config.log_level) == kLevels.end()) {
+    return fail("-log-level must be one of trace, debug, info, warn, error; got \"" +
+                o.config.log_level + "\"");
+  }
+
+  auto agent = consul::AgentConfig::from(vm, env);
+  if (!agent) return fail(agent.error());
+  o.agent = std::move(*agent);
+  return o;
+}
+
+std::string proxy_usage() {
+  ProxyOptions o;
+  RawFlags f;
+  std::ostringstream out;
+  out << describe(o, f);
+  return out.str();
+}
+
+}  // namespace gatehouse::tools

@@ -1,0 +1,31 @@
+#pragma once
+// `gatehouse proxy` flags, spelled as `consul connect proxy` spells them (reference §9.1), plus
+// the timeouts and limits our data path enforces. Parsing is pure (environment injected).
+
+#include <boost/system/result.hpp>
+#include <span>
+#include <string>
+
+#include "consul/agent_config.hpp"
+#include "proxy/proxy_config.hpp"
+
+namespace gatehouse::tools {
+
+struct ProxyOptions {
+  proxy::ProxyConfig config;
+  consul::AgentConfig agent;
+  bool help = false;
+};
+
+// The error is one line for stderr, using Consul's texts where Consul has them
+// ("-service-addr must be specified with -listen so the proxy knows the backend service
+// address.").
+boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<char* const> args,
+                                                                     const consul::EnvGetter& env);
+
+// "host:port" with Go's net.SplitHostPort rules: "[::1]:80", ":8443" (empty host), port 0..65535.
+boost::system::result<proxy::HostPort, std::string> parse_host_port(std::string_view text);
+
+std::string proxy_usage();
+
+}  // namespace gatehouse::tools
