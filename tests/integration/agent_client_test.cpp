@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 
+#include "tests/co_assert.hpp"
 #include "tests/integration/support/child_process.hpp"
 
 namespace gatehouse::consul {
@@ -20,13 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 using testing::ChildProcess;
 namespace net = boost::asio;
-
-// ASSERT_* cannot be used inside coroutines (they `return`); this is the co_return form.
-#define CO_ASSERT(cond, msg)               \
-  if (!(cond)) {                           \
-    ADD_FAILURE() << #cond << ": " << msg; \
-    co_return;                             \
-  }
 
 // A dev agent on a run-time port; stopped (SIGTERM) when the test ends, even on failure.
 class DevAgent {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/co_assert.hpp"
 #include "tests/unit/consul/test_http_server.hpp"
 
 namespace gatehouse::consul {
@@ -21,12 +22,6 @@ using testing::TestHttpServer;
 using testing::text_response;
 namespace net = boost::asio;
 namespace http = boost::beast::http;
-
-#define CO_ASSERT(cond, msg)               \
-  if (!(cond)) {                           \
-    ADD_FAILURE() << #cond << ": " << msg; \
-    co_return;                             \
-  }
 
 std::string fixture(const std::string& name) {
   std::ifstream in{std::string{GATEHOUSE_FIXTURES_DIR} + "/consul/" + name};

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdio>
 
+#include "tests/co_assert.hpp"
 #include "tests/unit/consul/test_http_server.hpp"
 
 namespace gatehouse::consul {
@@ -23,13 +24,6 @@ using testing::TestHttpServer;
 using testing::text_response;
 namespace net = boost::asio;
 namespace http = boost::beast::http;
-
-// ASSERT_* cannot be used inside coroutines (they `return`); this is the co_return form.
-#define CO_ASSERT(cond, msg)               \
-  if (!(cond)) {                           \
-    ADD_FAILURE() << #cond << ": " << msg; \
-    co_return;                             \
-  }
 
 HttpRequest make_request(std::string method, std::string path,
                          std::chrono::milliseconds timeout = 10s) {
