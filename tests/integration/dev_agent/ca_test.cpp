@@ -7,7 +7,7 @@
 #include <regex>
 #include <sstream>
 
-#include "tests/integration/dev_agent/dev_agent_fixture.hpp"
+#include "tests/integration/support/dev_agent_fixture.hpp"
 
 namespace gatehouse::testing {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <future>
 
-#include "tests/integration/dev_agent/dev_agent_fixture.hpp"
+#include "tests/integration/support/dev_agent_fixture.hpp"
 
 namespace gatehouse::testing {
 namespace {

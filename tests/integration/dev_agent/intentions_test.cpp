@@ -2,7 +2,7 @@
 // views over one store (reference §4, §5).
 #include <gtest/gtest.h>
 
-#include "tests/integration/dev_agent/dev_agent_fixture.hpp"
+#include "tests/integration/support/dev_agent_fixture.hpp"
 
 namespace gatehouse::testing {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/dev_agent/dev_agent_fixture.hpp"
+#include "tests/integration/support/dev_agent_fixture.hpp"
 #include "tests/integration/proxy/tls_client.hpp"
 #include "tls/tls_context.hpp"
 

@@ -1,4 +1,4 @@
-#include "tests/integration/dev_agent/dev_agent_fixture.hpp"
+#include "tests/integration/support/dev_agent_fixture.hpp"
 
 #include <unistd.h>
 
