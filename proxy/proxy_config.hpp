@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gatehouse::proxy {
 
@@ -28,11 +29,25 @@ struct Timeouts {
   milliseconds authorize{2'000};     // one POST /v1/agent/connect/authorize (agent-local)
 };
 
+// One upstream: a plain local listener whose connections go over mTLS to a healthy instance of
+// `destination_name` (from -upstream, -config-file or the registration's Proxy.Upstreams).
+struct UpstreamConfig {
+  std::string destination_name;
+  std::string destination_namespace = "default";
+  std::string destination_partition = "default";
+  std::string datacenter;  // empty: the agent's own
+  HostPort bind{"127.0.0.1", 0};
+  // Dial plus TLS handshake to one instance (Consul's upstream Config.connect_timeout_ms).
+  milliseconds connect_timeout{10'000};
+  bool operator==(const UpstreamConfig&) const = default;
+};
+
 struct ProxyConfig {
   std::string service;  // -service: the represented service (authorize Target, leaf name)
   HostPort listen;      // -listen: public mTLS listener (port 0: pick a free one)
   HostPort local_app;   // -service-addr: where the app listens
   bool has_listener = false;
+  std::vector<UpstreamConfig> upstreams;
   Timeouts timeouts;
   std::size_t max_connections = 10'000;  // live inbound connections; more are closed at once
   unsigned workers = 0;                  // 0: one per core
