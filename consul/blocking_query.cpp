@@ -79,6 +79,11 @@ bool BlockingQueryState::on_hash(std::string returned) {
 milliseconds BlockingQueryState::on_error(double random01) {
   index_ = 0;
   hash_.clear();
+  // The first answer after a failure is published even at the index we already saw: the agent
+  // may have been replaced (a dev agent restarted with a new CA answers from index 1 again), and
+  // consumers treat a repeated value as a no-op.
+  published_index_.reset();
+  published_hash_.reset();
   return backoff_.next(random01);
 }
 

@@ -91,11 +91,12 @@ class BlockingQueryState {
   const std::string& hash() const { return hash_; }
 
   // After a successful index-based response; true when the value must be published
-  // (the first one, or the index differs from the last published one).
+  // (the first one, the first after an error, or the index differs from the last published one).
   bool on_index(std::optional<std::uint64_t> returned);
   // After a successful hash-based response (X-Consul-ContentHash).
   bool on_hash(std::string returned);
-  // After a failure: the delay before retrying. The next request is a plain read (index 0).
+  // After a failure: the delay before retrying. The next request is a plain read (index 0) and
+  // its answer is published whatever its index.
   milliseconds on_error(double random01);
 
  private:

@@ -106,7 +106,8 @@ TEST(BlockingQueryState, ErrorsBackOffResetIndexAndSuccessResetsBackoff) {
   EXPECT_EQ(s.on_error(1.0), 1s);
   EXPECT_EQ(s.index(), 0U);
   EXPECT_EQ(s.on_error(1.0), 2s);
-  EXPECT_FALSE(s.on_index(10));    // same data as before the error: not republished
+  EXPECT_TRUE(s.on_index(10));  // republished: a restarted agent may reuse the index
+  EXPECT_FALSE(s.on_index(10));
   EXPECT_EQ(s.on_error(1.0), 1s);  // backoff restarted after the success
 }
 
@@ -119,6 +120,7 @@ TEST(BlockingQueryState, HashBased) {
   EXPECT_TRUE(s.on_hash("b1a3f0e4c2d97a51"));
   s.on_error(0.0);
   EXPECT_EQ(s.hash(), "");
+  EXPECT_TRUE(s.on_hash("b1a3f0e4c2d97a51"));  // the first answer after an error is published
 }
 
 }  // namespace
