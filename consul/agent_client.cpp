@@ -294,9 +294,10 @@ net::awaitable<ApiResult<void>> AgentClient::delete_service_intentions(std::stri
 // --- Health and agent services
 
 net::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> AgentClient::health_connect(
-    std::string service, bool passing, BlockingQuery q) {
+    std::string service, bool passing, BlockingQuery q, std::string datacenter) {
   HttpRequest req = blocking_request("/v1/health/connect/" + service, q);
   if (passing) req.query.emplace(req.query.begin(), "passing", "");
+  if (!datacenter.empty()) req.query.emplace_back("dc", std::move(datacenter));
   auto r = co_await send(std::move(req));
   if (!r) co_return failed<Blocking<std::vector<ServiceEntry>>>(r.error());
   co_return with_meta(decode<std::vector<ServiceEntry>>(*r), *r);

@@ -121,8 +121,9 @@ class AgentClient {
 
   // --- Health and the local agent's services.
   // GET /v1/health/connect/<service>[?passing]: sidecars and native services of `service`.
+  // `datacenter` non-empty adds dc= (an upstream in another datacenter).
   boost::asio::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> health_connect(
-      std::string service, bool passing, BlockingQuery q);
+      std::string service, bool passing, BlockingQuery q, std::string datacenter = {});
   boost::asio::awaitable<ApiResult<Blocking<std::vector<ServiceEntry>>>> health_connect(
       std::string service) {
     return health_connect(std::move(service), true, BlockingQuery{});

@@ -16,7 +16,33 @@ std::string_view to_string(Outcome outcome) {
   return "failed";
 }
 
+namespace {
+
+LogFields outbound_fields(const ConnRecord& r) {
+  LogFields f;
+  f.add("event", "conn")
+      .add("direction", "outbound")
+      .add("outcome", to_string(r.outcome))
+      .add("upstream", r.upstream)
+      .add("dst", r.dst)
+      .add("dst_service", r.dst_service)
+      .add("src_service", r.src_service)
+      .add("peer", r.peer)
+      .add("instance", r.instance)
+      .add("attempts", r.attempts)
+      .add_quoted("reason", r.reason)
+      .add("bytes_in", r.bytes_in)
+      .add("bytes_out", r.bytes_out)
+      .add("dur_ms", r.dur_ms)
+      .add("conn", r.conn_id);
+  if (!r.end.empty()) f.add_quoted("end", r.end);
+  return f;
+}
+
+}  // namespace
+
 LogFields conn_fields(const ConnRecord& r) {
+  if (r.direction == Direction::outbound) return outbound_fields(r);
   LogFields f;
   f.add("event", "conn")
       .add("outcome", to_string(r.outcome))

@@ -2,6 +2,9 @@
 // The one summary line every connection ends with (ARCHITECTURE.md "What is logged"):
 // event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
 // reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=…
+// Outbound (upstream) connections: event=conn direction=outbound outcome=accepted|failed
+// upstream=… dst=<server SPIFFE ID> dst_service=… src_service=<ours> peer=<local client>
+// instance=<ip:port> attempts=N reason="…" bytes_in=… bytes_out=… dur_ms=…
 
 #include <cstdint>
 #include <string>
@@ -12,6 +15,7 @@
 namespace gatehouse::proxy {
 
 enum class Outcome { accepted, denied, failed };
+enum class Direction { inbound, outbound };
 
 std::string_view to_string(Outcome outcome);
 
@@ -29,6 +33,13 @@ struct ConnRecord {
   std::uint64_t bytes_out = 0;  // app -> client
   std::int64_t dur_ms = 0;
   std::string end;  // how an accepted connection's relay ended (empty: not relayed)
+  // Outbound only. bytes_in is then upstream -> local client, bytes_out local client -> upstream
+  // (in: from the network side, as for inbound).
+  Direction direction = Direction::inbound;
+  std::string upstream;  // the upstream's destination name
+  std::string dst;       // the SPIFFE ID the chosen instance presented
+  std::string instance;  // ip:port of the last instance tried
+  std::int64_t attempts = 0;
 };
 
 // The fields in the documented order; `conn` (the connection id) comes last so the documented

@@ -35,6 +35,8 @@ std::string_view relay_end_name(const RelayResult& r) {
   return r.client_half_closed ? "client_closed" : "app_closed";
 }
 
+}  // namespace
+
 net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoint& endpoint,
                                           std::chrono::milliseconds limit) {
   net::steady_timer timer{socket.get_executor(), limit};
@@ -43,17 +45,16 @@ net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoi
   co_return std::get<0>(std::get<0>(first));
 }
 
-}  // namespace
-
 std::string format_endpoint(const tcp::endpoint& endpoint) {
   const auto address = endpoint.address();
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return host + ":" + std::to_string(endpoint.port());
 }
 
-net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit) {
+net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit,
+                                            net::ssl::stream_base::handshake_type type) {
   net::steady_timer timer{stream.get_executor(), limit};
-  auto first = co_await (stream.async_handshake(net::ssl::stream_base::server, tok) ||
+  auto first = co_await (stream.async_handshake(type, tok) ||
                          timer.async_wait(tok));
   if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
   co_return std::get<0>(std::get<0>(first));

@@ -18,9 +18,15 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
                                    std::shared_ptr<Authorizer> authorizer,
                                    ConnectionRegistry::Entry entry, std::uint64_t conn_id);
 
-// The TLS handshake as server, or errc::handshake_timeout once `limit` passes (the stream is then
-// unusable and must be closed).
-net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit);
+// The TLS handshake (as server unless told), or errc::handshake_timeout once `limit` passes (the
+// stream is then unusable and must be closed).
+net::awaitable<error_code> handshake_within(
+    TlsStream& stream, std::chrono::milliseconds limit,
+    net::ssl::stream_base::handshake_type type = net::ssl::stream_base::server);
+
+// TCP connect, or errc::connect_timeout once `limit` passes.
+net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoint& endpoint,
+                                          std::chrono::milliseconds limit);
 
 // close_notify, waiting at most `limit` for the peer's; then the socket is closed.
 net::awaitable<void> close_tls_within(TlsStream& stream, std::chrono::milliseconds limit);

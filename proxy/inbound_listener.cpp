@@ -3,62 +3,12 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <exception>
 
 #include "proxy/decision_log.hpp"
 #include "proxy/inbound_connection.hpp"
-#include "proxy/logger.hpp"
 
 namespace gatehouse::proxy {
-namespace {
-
-constexpr std::chrono::milliseconds kAcceptErrorPause{100};
-
-void log_unexpected(std::uint64_t conn_id, const std::exception_ptr& e) {
-  std::string what = "unknown exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    what = ex.what();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): described as unknown above
-  }
-  log_fields(
-      spdlog::level::err,
-      LogFields{}.add("event", "conn_crashed").add("conn", conn_id).add_quoted("error", what));
-}
-
-net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Runtime> runtime,
-                                 WorkerPool& pool) {
-  for (;;) {
-    Worker& worker = pool.next();
-    auto [ec, socket] = co_await acceptor.async_accept(worker.context(), tok);
-    if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) {
-      log_fields(spdlog::level::warn,
-                 LogFields{}.add("event", "accept_failed").add_quoted("error", ec.message()));
-      net::steady_timer pause{acceptor.get_executor(), kAcceptErrorPause};
-      co_await pause.async_wait(tok);
-      continue;
-    }
-    if (runtime->registry.size() >= runtime->config.max_connections) {
-      ConnRecord rec;
-      rec.conn_id = runtime->next_conn_id();
-      rec.outcome = Outcome::failed;
-      rec.dst_service = runtime->config.service;
-      error_code pec;
-      if (const auto remote = socket.remote_endpoint(pec); !pec) rec.peer = format_endpoint(remote);
-      rec.reason = "connection_limit: " + std::to_string(runtime->config.max_connections) +
-                   " connections open";
-      socket.close(pec);  // refused before any byte
-      log_conn(rec);
-      continue;
-    }
-    spawn_inbound(worker, std::move(socket), runtime);
-  }
-}
-
-}  // namespace
 
 void spawn_inbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Runtime>& runtime) {
   const std::uint64_t id = runtime->next_conn_id();
@@ -69,44 +19,26 @@ void spawn_inbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Run
       worker.executor(),
       serve_inbound(std::move(socket), runtime, worker.authorizer(), std::move(entry), id),
       net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
-        if (e) log_unexpected(id, e);
+        if (e) log_conn_crashed(id, e);
       }));
 }
 
 boost::system::result<std::unique_ptr<InboundListener>, std::string> InboundListener::bind(
     const boost::asio::any_io_executor& executor, const HostPort& address) {
-  error_code ec;
-  const auto ip = net::ip::make_address(address.host, ec);
-  if (ec) return "listen address " + address.host + ": not an IP address";
-  const tcp::endpoint endpoint{ip, address.port};
-  tcp::acceptor acceptor{executor};
-  const auto where = format_endpoint(endpoint);
-  if (acceptor.open(endpoint.protocol(), ec); ec) return "open " + where + ": " + ec.message();
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) {
-    return "reuse_address " + where + ": " + ec.message();
-  }
-  if (acceptor.bind(endpoint, ec); ec) return "bind " + where + ": " + ec.message();
-  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
-    return "listen " + where + ": " + ec.message();
-  }
-  return std::make_unique<InboundListener>(std::move(acceptor));
-}
-
-tcp::endpoint InboundListener::local_endpoint() const {
-  error_code ec;
-  return acceptor_.local_endpoint(ec);
+  auto listener = TcpListener::bind(executor, address);
+  if (!listener) return listener.error();
+  return std::make_unique<InboundListener>(std::move(*listener));
 }
 
 void InboundListener::start(std::shared_ptr<Runtime> runtime, WorkerPool& pool) {
-  net::co_spawn(acceptor_.get_executor(), accept_loop(acceptor_, std::move(runtime), pool),
-                [](const std::exception_ptr& e) {
-                  if (e) log_unexpected(0, e);
-                });
-}
-
-void InboundListener::stop() {
-  error_code ignored;
-  acceptor_.close(ignored);  // ends the accept loop with operation_aborted
+  ConnRecord refused;
+  refused.dst_service = runtime->config.service;
+  listener_->start(
+      runtime, pool,
+      [runtime](Worker& worker, tcp::socket socket) {
+        spawn_inbound(worker, std::move(socket), runtime);
+      },
+      std::move(refused));
 }
 
 }  // namespace gatehouse::proxy

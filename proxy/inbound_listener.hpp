@@ -1,7 +1,5 @@
 #pragma once
-// The public mTLS listener: accepts on the control thread directly onto the next worker's
-// io_context and spawns serve_inbound there. Past max_connections a socket is closed at once
-// (and logged as a failed connection); after an accept error (EMFILE...) it pauses, never spins.
+// The public mTLS listener: a TcpListener whose connections run serve_inbound.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/system/result.hpp>
@@ -10,6 +8,7 @@
 
 #include "proxy/asio_types.hpp"
 #include "proxy/runtime.hpp"
+#include "proxy/tcp_listener.hpp"
 #include "proxy/worker_pool.hpp"
 
 namespace gatehouse::proxy {
@@ -20,15 +19,16 @@ class InboundListener {
   static boost::system::result<std::unique_ptr<InboundListener>, std::string> bind(
       const boost::asio::any_io_executor& executor, const HostPort& address);
 
-  explicit InboundListener(tcp::acceptor acceptor) : acceptor_(std::move(acceptor)) {}
+  explicit InboundListener(std::unique_ptr<TcpListener> listener)
+      : listener_(std::move(listener)) {}
 
-  tcp::endpoint local_endpoint() const;
+  tcp::endpoint local_endpoint() const { return listener_->local_endpoint(); }
   // `pool` and the runtime must outlive the accept loop (stop() ends it).
   void start(std::shared_ptr<Runtime> runtime, WorkerPool& pool);
-  void stop();
+  void stop() { listener_->stop(); }
 
  private:
-  tcp::acceptor acceptor_;
+  std::unique_ptr<TcpListener> listener_;
 };
 
 // Spawns one connection on `worker`, registered in the runtime's registry (for drain).

@@ -6,6 +6,10 @@
 // close_notify (Asio's TLS shutdown waits for the peer's close_notify, so a TLS half-close while
 // still reading is not possible, asio issue #571). No traffic either way for `idle` ends it too.
 // Each direction owns one 16 KiB buffer (a full TLS record) for the connection's life.
+//
+// Outbound runs the same relay with the local client as `client` and the TLS stream to the
+// upstream instance as `app`: the local client's EOF half-closes towards the upstream, the
+// upstream's EOF ends the relay.
 
 #include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -68,16 +72,28 @@ net::awaitable<error_code> copy_until_eof(From& from, To& to, Activity& activity
   }
 }
 
+// Our write side towards the app ends; reading goes on.
+inline void half_close(tcp::socket& socket, error_code& ec) {
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// Towards a TLS peer, a TCP FIN without close_notify: Asio cannot send close_notify and keep
+// reading (asio issue #571). Our inbound side reads that as EOF (is_eof above) and half-closes
+// towards its app; a peer that insists on close_notify sees a truncated stream.
+inline void half_close(TlsStream& stream, error_code& ec) {
+  stream.next_layer().shutdown(tcp::socket::shutdown_send, ec);
+}
+
 // Caller -> app; on the caller's EOF, FIN to the app, then wait (parked) while the app answers.
-template <class ClientStream>
-net::awaitable<error_code> client_then_half_close(ClientStream& client, tcp::socket& app,
+template <class ClientStream, class AppStream>
+net::awaitable<error_code> client_then_half_close(ClientStream& client, AppStream& app,
                                                   Activity& activity, RelayResult& result,
                                                   std::array<char, kRelayBufferSize>& buf) {
   const error_code ec = co_await copy_until_eof(client, app, activity, result.to_app, buf);
   if (ec) co_return ec;
   result.client_half_closed = true;
   error_code sec;
-  app.shutdown(tcp::socket::shutdown_send, sec);
+  half_close(app, sec);
   if (sec) co_return sec;
   net::steady_timer park{app.get_executor(), net::steady_timer::time_point::max()};
   co_await park.async_wait(tok);  // ended by `||` when the app side or the watchdog finishes
@@ -95,8 +111,8 @@ inline net::awaitable<error_code> idle_watchdog(Activity& activity) {
   }
 }
 
-template <class ClientStream>
-net::awaitable<RelayResult> relay(ClientStream& client, tcp::socket& app,
+template <class ClientStream, class AppStream>
+net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
                                   std::chrono::milliseconds idle) {
   using namespace net::experimental::awaitable_operators;
   Activity activity{idle};

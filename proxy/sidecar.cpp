@@ -1,17 +1,22 @@
 #include "proxy/sidecar.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <memory>
+#include <optional>
 
+#include "consul/agent_client.hpp"
 #include "consul/http_client.hpp"
 #include "proxy/agent_authorizer.hpp"
 #include "proxy/inbound_connection.hpp"
-#include "proxy/inbound_listener.hpp"
+#include "proxy/listener_set.hpp"
 #include "proxy/logger.hpp"
+#include "proxy/registration_config.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/tls_material.hpp"
 #include "proxy/worker_pool.hpp"
@@ -84,68 +89,225 @@ class Drain {
   bool finished_ = false;
 };
 
+// One running sidecar on the control io_context: started once with a complete configuration,
+// then reconfigured through its ListenerSet.
+class Sidecar {
+ public:
+  Sidecar(net::io_context& control, consul::AgentConfig agent)
+      : control_(control), agent_(std::move(agent)), runtime_(std::make_shared<Runtime>()) {}
+
+  ~Sidecar() {
+    if (pool_) pool_->stop_and_join();
+  }
+  Sidecar(const Sidecar&) = delete;
+  Sidecar& operator=(const Sidecar&) = delete;
+
+  bool started() const { return listeners_ != nullptr; }
+
+  boost::system::result<void, std::string> start(const ProxyConfig& config) {
+    runtime_->config = config;
+    if (config.local_app.port != 0) {
+      auto app = resolve_app(control_, config.local_app);
+      if (!app) return app.error();
+      runtime_->local_app = *app;
+    }
+    const auto& agent = agent_;
+    const auto authorize_timeout = config.timeouts.authorize;
+    pool_ = std::make_unique<WorkerPool>(
+        config.workers, [&agent, authorize_timeout](net::any_io_executor ex) {
+          return std::make_shared<AgentAuthorizer>(std::move(ex), agent, authorize_timeout);
+        });
+    pool_->start();
+    listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
+    // Upstreams accept at once; the public listener (bound now, so a port conflict fails at
+    // startup) accepts only once leaf and roots are loaded.
+    if (auto applied = listeners_->apply(config); !applied) return applied.error();
+    material_ = std::make_unique<TlsMaterial>(
+        control_.get_executor(), agent_, config.service, runtime_->server_tls,
+        runtime_->client_tls, [this] { listeners_->tls_ready(); });
+    material_->start();
+    return {};
+  }
+
+  // A changed configuration: listeners follow it; what the running data path reads once at
+  // startup (service, app address, timeouts) needs a restart and is logged as such.
+  void reconfigure(const ProxyConfig& next) {
+    const ProxyConfig& now = runtime_->config;
+    std::string ignored;
+    if (next.service != now.service) ignored += " service";
+    if (next.local_app != now.local_app) ignored += " local_app";
+    if (next.timeouts.handshake != now.timeouts.handshake ||
+        next.timeouts.local_connect != now.timeouts.local_connect) {
+      ignored += " timeouts";
+    }
+    if (!ignored.empty()) {
+      log_fields(spdlog::level::warn,
+                 LogFields{}
+                     .add("event", "config_restart_needed")
+                     .add_quoted("changed", ignored.substr(1))
+                     .add_quoted("reason", "read once at startup; restart the proxy to apply"));
+    }
+    if (auto applied = listeners_->apply(next); !applied) {
+      log_fields(spdlog::level::err,
+                 LogFields{}.add("event", "listener_failed").add_quoted("reason", applied.error()));
+    }
+  }
+
+  // SIGTERM/SIGINT: stop accepting, drain, stop the watches and workers, end control.run().
+  void shutdown() {
+    if (listeners_) listeners_->stop();
+    if (!pool_) {
+      control_.stop();
+      return;
+    }
+    drain_.emplace(control_, runtime_);
+    drain_->begin([this] {
+      if (material_) material_->stop();
+      pool_->stop_and_join();
+      control_.stop();
+    });
+  }
+
+ private:
+  net::io_context& control_;
+  consul::AgentConfig agent_;
+  std::shared_ptr<Runtime> runtime_;
+  std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<ListenerSet> listeners_;
+  std::unique_ptr<TlsMaterial> material_;
+  std::optional<Drain> drain_;
+};
+
+// Ends control.run() on SIGTERM/SIGINT through the sidecar's drain.
+void on_signal(net::signal_set& signals, Sidecar& sidecar) {
+  signals.async_wait([&sidecar](const error_code& ec, int signo) {
+    if (ec) return;
+    log_fields(spdlog::level::info,
+               LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
+    sidecar.shutdown();
+  });
+}
+
+// -sidecar-for: the proxy's own service ID, looked up once like Consul does.
+net::awaitable<boost::system::result<std::string, std::string>> lookup_proxy_id(
+    consul::AgentClient& agent, const AgentSource& source) {
+  using R = boost::system::result<std::string, std::string>;
+  if (!source.proxy_id.empty()) co_return R{boost::system::in_place_value, source.proxy_id};
+  auto services = co_await agent.agent_services();
+  if (!services) {
+    co_return R{boost::system::in_place_error, "Failed looking up sidecar proxy info for " +
+                                                   source.sidecar_for + ": " +
+                                                   services.error().message()};
+  }
+  co_return find_sidecar_proxy_id(*services, source.sidecar_for);
+}
+
+void log_config(const std::string& proxy_id, const RegistrationConfig& mapped) {
+  for (const auto& warning : mapped.warnings) {
+    log_fields(spdlog::level::warn, LogFields{}
+                                        .add("event", "config_warning")
+                                        .add("proxy_id", proxy_id)
+                                        .add_quoted("reason", warning));
+  }
+  const ProxyConfig& c = mapped.config;
+  log_fields(spdlog::level::info,
+             LogFields{}
+                 .add("event", "config")
+                 .add("source", "agent")
+                 .add("proxy_id", proxy_id)
+                 .add("service", c.service)
+                 .add("listen", c.has_listener ? c.listen.host + ":" + std::to_string(c.listen.port)
+                                               : std::string{"none"})
+                 .add("upstreams", std::uint64_t{c.upstreams.size()}));
+}
+
 }  // namespace
 
 int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
   consul::init_http_globally();
   net::io_context control{1};
-  auto runtime = std::make_shared<Runtime>();
-  runtime->config = config;
-
-  std::unique_ptr<InboundListener> listener;
-  if (config.has_listener) {
-    auto app = resolve_app(control, config.local_app);
-    if (!app) {
-      log_start_failed(app.error());
-      return 1;
-    }
-    runtime->local_app = *app;
-    auto bound = InboundListener::bind(control.get_executor(), config.listen);
-    if (!bound) {
-      log_start_failed(bound.error());
-      return 1;
-    }
-    listener = std::move(*bound);
+  Sidecar sidecar{control, agent};
+  if (auto started = sidecar.start(config); !started) {
+    log_start_failed(started.error());
+    return 1;
   }
-
-  WorkerPool pool{config.workers, [&agent, &config](net::any_io_executor ex) {
-                    return std::make_shared<AgentAuthorizer>(std::move(ex), agent,
-                                                             config.timeouts.authorize);
-                  }};
-  pool.start();
-
-  // The public listener accepts only once leaf and roots are loaded (bound earlier, so a port
-  // conflict fails at startup; connections wait in the backlog meanwhile).
-  TlsMaterial material{
-      control.get_executor(), agent, config.service, runtime->server_tls, runtime->client_tls, [&] {
-        if (!listener) return;
-        listener->start(runtime, pool);
-        log_fields(spdlog::level::info,
-                   LogFields{}
-                       .add("event", "listening")
-                       .add("listener", "public")
-                       .add("addr", format_endpoint(listener->local_endpoint()))
-                       .add("service", config.service)
-                       .add("workers", std::uint64_t{pool.size()}));
-      }};
-  material.start();
-
-  Drain drain{control, runtime};
   net::signal_set signals{control, SIGINT, SIGTERM};
-  signals.async_wait([&](const error_code& ec, int signo) {
-    if (ec) return;
-    log_fields(spdlog::level::info,
-               LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
-    if (listener) listener->stop();
-    drain.begin([&] {
-      material.stop();
-      pool.stop_and_join();
-      control.stop();
-    });
-  });
+  on_signal(signals, sidecar);
   control.run();
   log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));
   return 0;
+}
+
+int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
+                           const consul::AgentConfig& agent) {
+  consul::init_http_globally();
+  net::io_context control{1};
+  Sidecar sidecar{control, agent};
+  consul::AgentClient client{control.get_executor(), agent};
+  int exit_code = 0;
+  const auto fail = [&](std::string_view reason) {
+    log_start_failed(reason);
+    exit_code = 1;
+    control.stop();
+  };
+  std::string proxy_id;
+
+  consul::Watch<consul::AgentService> registration{
+      control.get_executor(), consul::BlockingMode::hash,
+      [&](const consul::BlockingParams& p) {
+        return client.agent_service(proxy_id, consul::to_query(p));
+      },
+      [&](const consul::Blocking<consul::AgentService>& service) {
+        auto mapped = config_from_registration(service.value, base);
+        if (!mapped) {
+          if (!sidecar.started()) return fail(mapped.error());
+          log_fields(spdlog::level::err, LogFields{}
+                                               .add("event", "config_invalid")
+                                               .add("proxy_id", proxy_id)
+                                               .add_quoted("reason", mapped.error()));
+          return;
+        }
+        log_config(proxy_id, *mapped);
+        if (sidecar.started()) return sidecar.reconfigure(mapped->config);
+        if (auto started = sidecar.start(mapped->config); !started) fail(started.error());
+      },
+      [&](const consul::ApiError& e, consul::milliseconds retry) {
+        log_fields(spdlog::level::warn, LogFields{}
+                                            .add("event", "watch_failed")
+                                            .add("watch", "registration")
+                                            .add("proxy_id", proxy_id)
+                                            .add_quoted("error", e.message())
+                                            .add("retry_ms", std::int64_t{retry.count()}));
+      }};
+
+  net::co_spawn(
+      control,
+      [&]() -> net::awaitable<void> {
+        auto id = co_await lookup_proxy_id(client, source);
+        if (!id) {
+          fail(id.error());
+          co_return;
+        }
+        proxy_id = *id;
+        registration.start();
+      },
+      net::detached);
+
+  net::signal_set signals{control, SIGINT, SIGTERM};
+  signals.async_wait([&](const error_code& ec, int signo) {
+    if (ec) return;
+    registration.stop();
+    if (!sidecar.started()) {
+      control.stop();
+      return;
+    }
+    log_fields(spdlog::level::info,
+               LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
+    sidecar.shutdown();
+  });
+  control.run();
+  if (exit_code == 0) log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));
+  return exit_code;
 }
 
 }  // namespace gatehouse::proxy

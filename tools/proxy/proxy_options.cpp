@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "consul/go_duration.hpp"
+#include "tools/proxy/upstream_flag.hpp"
 
 namespace gatehouse::tools {
 
@@ -48,10 +49,14 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "listen", po::value(&f.listen),
       "host:port of the public mTLS listener (port 0 picks a free port).")(
       "proxy-id", po::value(&f.proxy_id),
-      "ID of a connect-proxy registration (not yet supported).")(
+      "ID of a connect-proxy registration on the local agent; its configuration is watched "
+      "(env CONNECT_PROXY_ID).")(
       "sidecar-for", po::value(&f.sidecar_for),
-      "ID of the service this proxy is a sidecar for (not yet supported).")(
-      "upstream", po::value(&f.upstreams), "name:port upstream (not yet supported).")(
+      "ID of the service this proxy is a sidecar for; the agent's single sidecar registration "
+      "for it configures the proxy (env CONNECT_SIDECAR_FOR).")(
+      "upstream", po::value(&f.upstreams),
+      "Upstream as name:port or name:host:port (repeatable; host defaults to 127.0.0.1, port 0 "
+      "picks a free port).")(
       "register", po::bool_switch(&f.register_self), "Self-register (not yet supported).")(
       "register-id", po::value(&f.register_id), "ID suffix for -register (not yet supported).")(
       "log-level", po::value(&o.config.log_level)->default_value(o.config.log_level),
@@ -90,6 +95,10 @@ boost::system::result<std::chrono::milliseconds, std::string> positive_duration(
   return std::max(std::chrono::milliseconds{1},
                   std::chrono::duration_cast<std::chrono::milliseconds>(*d));
 }
+
+// -service, -service-addr, -listen, -upstream: the whole configuration from flags.
+boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
+                                                          proxy::ProxyConfig& config);
 
 }  // namespace
 
@@ -149,38 +158,14 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
 
   if (f.proxy_id.empty()) f.proxy_id = env("CONNECT_PROXY_ID").value_or("");
   if (f.sidecar_for.empty()) f.sidecar_for = env("CONNECT_SIDECAR_FOR").value_or("");
-  if (!f.proxy_id.empty() || !f.sidecar_for.empty()) {
-    return fail(
-        "-proxy-id and -sidecar-for (configuration from the agent) are not supported yet; "
-        "use -service, -service-addr and -listen");
-  }
-  if (!f.upstreams.empty()) return fail("-upstream is not supported yet");
   if (f.register_self) return fail("-register is not supported yet");
-  if (f.service.empty()) {
-    return fail("-service or -proxy-id must be specified so that proxy can configure itself.");
-  }
-  o.config.service = f.service;
-
-  if (!f.listen.empty()) {
-    auto listen = parse_host_port(f.listen);
-    if (!listen) return fail(listen.error());
-    if (f.service_addr.empty()) {
-      return fail(
-          "-service-addr must be specified with -listen so the proxy knows the backend "
-          "service address.");
-    }
-    auto app = parse_host_port(f.service_addr);
-    if (!app) return fail("-service-addr: " + app.error());
-    if (app->host.empty() || app->port == 0) {
-      return fail("-service-addr: expected host:port of the local service, got \"" +
-                  f.service_addr + "\"");
-    }
-    o.config.listen = *listen;
-    if (o.config.listen.host.empty()) o.config.listen.host = "0.0.0.0";  // Go: all interfaces
-    o.config.local_app = *app;
-    o.config.has_listener = true;
-  } else {
-    return fail("-listen is required (a proxy with upstreams only is not supported yet)");
+  // Consul's mode priority: -proxy-id, then -sidecar-for, then -service (flags).
+  if (!f.proxy_id.empty()) {
+    o.proxy_id = f.proxy_id;
+  } else if (!f.sidecar_for.empty()) {
+    o.sidecar_for = f.sidecar_for;
+  } else if (auto flags = apply_flags_mode(f, o.config); !flags) {
+    return fail(flags.error());
   }
 
   auto& t = o.config.timeouts;
@@ -217,6 +202,40 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   o.agent = std::move(*agent);
   return o;
 }
+
+namespace {
+
+boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
+                                                          proxy::ProxyConfig& config) {
+  if (f.service.empty()) {
+    return "-service or -proxy-id must be specified so that proxy can configure itself.";
+  }
+  config.service = f.service;
+  auto upstreams = parse_upstream_flags(f.upstreams);
+  if (!upstreams) return upstreams.error();
+  config.upstreams = std::move(*upstreams);
+  // Like Consul, a proxy with upstreams only (a pure client) has no public listener.
+  if (f.listen.empty()) return {};
+  auto listen = parse_host_port(f.listen);
+  if (!listen) return listen.error();
+  if (f.service_addr.empty()) {
+    return "-service-addr must be specified with -listen so the proxy knows the backend service "
+           "address.";
+  }
+  auto app = parse_host_port(f.service_addr);
+  if (!app) return "-service-addr: " + app.error();
+  if (app->host.empty() || app->port == 0) {
+    return "-service-addr: expected host:port of the local service, got \"" + f.service_addr +
+           "\"";
+  }
+  config.listen = *listen;
+  if (config.listen.host.empty()) config.listen.host = "0.0.0.0";  // Go: all interfaces
+  config.local_app = *app;
+  config.has_listener = true;
+  return {};
+}
+
+}  // namespace
 
 std::string proxy_usage() {
   ProxyOptions o;

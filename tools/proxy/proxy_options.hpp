@@ -14,6 +14,11 @@ namespace gatehouse::tools {
 struct ProxyOptions {
   proxy::ProxyConfig config;
   consul::AgentConfig agent;
+  // Configuration from the agent (reference §9.1 mode priority): at most one is set; then
+  // `config` holds only the flags that are ours (timeouts, logging, workers), and the
+  // service, listener and upstreams come from the registration.
+  std::string proxy_id;
+  std::string sidecar_for;
   bool help = false;
 };
 

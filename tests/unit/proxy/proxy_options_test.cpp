@@ -1,4 +1,5 @@
 #include "tools/proxy/proxy_options.hpp"
+#include "tools/proxy/upstream_flag.hpp"
 
 #include <gtest/gtest.h>
 
@@ -74,9 +75,129 @@ TEST(ProxyOptions, BadValuesAreNamed) {
   ASSERT_FALSE(timeout);
   EXPECT_EQ(timeout.error(),
             "-idle-timeout: expected a positive duration such as 10s or 500ms, got \"soon\"");
-  auto sidecar = parse({"-sidecar-for", "web"});
-  ASSERT_FALSE(sidecar);
-  EXPECT_NE(sidecar.error().find("not supported yet"), std::string::npos);
+}
+
+TEST(ProxyOptions, UpstreamsOnlyIsAValidClientProxy) {
+  auto o = parse({"-service", "web", "-upstream", "db:9191", "-upstream", "cache:127.0.0.2:0"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_FALSE(o->config.has_listener);
+  ASSERT_EQ(o->config.upstreams.size(), 2U);
+  EXPECT_EQ(o->config.upstreams[0].destination_name, "db");
+  EXPECT_EQ(o->config.upstreams[0].bind, (proxy::HostPort{"127.0.0.1", 9191}));
+  EXPECT_EQ(o->config.upstreams[0].connect_timeout, 10000ms);  // Consul's default
+  EXPECT_EQ(o->config.upstreams[1].destination_name, "cache");
+  EXPECT_EQ(o->config.upstreams[1].bind, (proxy::HostPort{"127.0.0.2", 0}));
+}
+
+TEST(ProxyOptions, UpstreamErrorNamesTheFlag) {
+  auto o = parse({"-service", "web", "-upstream", "db.query:9191"});
+  ASSERT_FALSE(o);
+  EXPECT_EQ(o.error(),
+            "invalid value \"db.query:9191\" for flag -upstream: prepared query upstreams are "
+            "not supported");
+}
+
+TEST(ProxyOptions, AgentModesTakePriorityLikeConsul) {
+  auto by_id = parse({"-proxy-id", "web-sidecar-proxy", "-sidecar-for", "web", "-service", "x"});
+  ASSERT_TRUE(by_id) << by_id.error();
+  EXPECT_EQ(by_id->proxy_id, "web-sidecar-proxy");
+  EXPECT_EQ(by_id->sidecar_for, "");
+  auto sidecar = parse({"-sidecar-for", "web", "-service", "x"});
+  ASSERT_TRUE(sidecar) << sidecar.error();
+  EXPECT_EQ(sidecar->sidecar_for, "web");
+  EXPECT_EQ(sidecar->proxy_id, "");
+  auto env = parse({}, env_of({{"CONNECT_SIDECAR_FOR", "api"}}));
+  ASSERT_TRUE(env) << env.error();
+  EXPECT_EQ(env->sidecar_for, "api");
+  auto env_id = parse({"-sidecar-for", "web"}, env_of({{"CONNECT_PROXY_ID", "p1"}}));
+  ASSERT_TRUE(env_id) << env_id.error();
+  EXPECT_EQ(env_id->proxy_id, "p1");
+}
+
+TEST(UpstreamFlag, NamePort) {
+  auto u = parse_upstream_flag("db:8181");
+  ASSERT_TRUE(u) << u.error();
+  EXPECT_EQ(u->destination_name, "db");
+  EXPECT_EQ(u->bind, (proxy::HostPort{"127.0.0.1", 8181}));
+  EXPECT_EQ(u->datacenter, "");
+  EXPECT_EQ(u->destination_namespace, "default");
+}
+
+TEST(UpstreamFlag, NameHostPort) {
+  auto u = parse_upstream_flag("db:127.0.0.10:8282");
+  ASSERT_TRUE(u) << u.error();
+  EXPECT_EQ(u->bind, (proxy::HostPort{"127.0.0.10", 8282}));
+  auto empty_host = parse_upstream_flag("db::8282");
+  ASSERT_TRUE(empty_host) << empty_host.error();
+  EXPECT_EQ(empty_host->bind, (proxy::HostPort{"127.0.0.1", 8282}));
+}
+
+TEST(UpstreamFlag, ServiceSuffixAndBlankSuffix) {
+  EXPECT_EQ(parse_upstream_flag("db.service:1")->destination_name, "db");
+  EXPECT_EQ(parse_upstream_flag("db.:1")->destination_name, "db");
+}
+
+TEST(UpstreamFlag, PortZeroPicksLater) {
+  EXPECT_EQ(parse_upstream_flag("db:0")->bind.port, 0);
+}
+
+TEST(UpstreamFlag, GoIntegerSyntaxForThePort) {
+  EXPECT_EQ(parse_upstream_flag("db:0x1F90")->bind.port, 8080);
+  EXPECT_EQ(parse_upstream_flag("db:010")->bind.port, 8);
+  EXPECT_EQ(parse_upstream_flag("db:0o17")->bind.port, 15);
+  EXPECT_EQ(parse_upstream_flag("db:8_080")->bind.port, 8080);
+}
+
+TEST(UpstreamFlag, ConsulErrors) {
+  EXPECT_EQ(parse_upstream_flag("db").error(),
+            "invalid value \"db\" for flag -upstream: Upstream value should be name:addr in "
+            "\"db\"");
+  EXPECT_EQ(parse_upstream_flag("db.foo:1").error(),
+            "invalid value \"db.foo:1\" for flag -upstream: Upstream type must be blank, "
+            "'service', or 'query'. Got: \"foo\"");
+  EXPECT_EQ(parse_upstream_flag("db:abc").error(),
+            "invalid value \"db:abc\" for flag -upstream: strconv.ParseInt: parsing \"abc\": "
+            "invalid syntax");
+  EXPECT_EQ(parse_upstream_flag("db:").error(),
+            "invalid value \"db:\" for flag -upstream: strconv.ParseInt: parsing \"\": invalid "
+            "syntax");
+  EXPECT_EQ(parse_upstream_flag("db:h:x:1").error(),
+            "invalid value \"db:h:x:1\" for flag -upstream: strconv.ParseInt: parsing \"x:1\": "
+            "invalid syntax");
+}
+
+TEST(UpstreamFlag, PreparedQueryRefused) {
+  EXPECT_EQ(parse_upstream_flag("geo.query:8181").error(),
+            "invalid value \"geo.query:8181\" for flag -upstream: prepared query upstreams are "
+            "not supported");
+}
+
+TEST(UpstreamFlag, OurChecks) {
+  EXPECT_EQ(parse_upstream_flag("db:70000").error(),
+            "invalid value \"db:70000\" for flag -upstream: port 70000 out of range 0-65535");
+  EXPECT_EQ(parse_upstream_flag("db:-1").error(),
+            "invalid value \"db:-1\" for flag -upstream: port -1 out of range 0-65535");
+  EXPECT_EQ(parse_upstream_flag(":80").error(),
+            "invalid value \":80\" for flag -upstream: missing upstream service name");
+}
+
+TEST(UpstreamFlag, LaterValueForTheSameNameWins) {
+  auto all = parse_upstream_flags({"db:1", "cache:2", "db:3"});
+  ASSERT_TRUE(all) << all.error();
+  ASSERT_EQ(all->size(), 2U);
+  EXPECT_EQ((*all)[0].destination_name, "db");
+  EXPECT_EQ((*all)[0].bind.port, 3);
+  EXPECT_EQ((*all)[1].destination_name, "cache");
+}
+
+TEST(GoInt, RangeAndSyntax) {
+  EXPECT_EQ(*parse_go_int("-5"), -5);
+  EXPECT_EQ(*parse_go_int("0"), 0);
+  EXPECT_EQ(parse_go_int("99999999999999999999").error(),
+            "strconv.ParseInt: parsing \"99999999999999999999\": value out of range");
+  EXPECT_EQ(parse_go_int("1__0").error(), "strconv.ParseInt: parsing \"1__0\": invalid syntax");
+  EXPECT_EQ(parse_go_int("09").error(), "strconv.ParseInt: parsing \"09\": invalid syntax");
+  EXPECT_EQ(parse_go_int("0x").error(), "strconv.ParseInt: parsing \"0x\": invalid syntax");
 }
 
 TEST(ParseHostPort, GoSplitHostPortForms) {
