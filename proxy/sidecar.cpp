@@ -8,11 +8,13 @@
 #include <memory>
 
 #include "consul/http_client.hpp"
+#include "proxy/admin_server.hpp"
 #include "proxy/agent_authorizer.hpp"
 #include "proxy/inbound_connection.hpp"
 #include "proxy/inbound_listener.hpp"
 #include "proxy/logger.hpp"
 #include "proxy/runtime.hpp"
+#include "proxy/self_registration.hpp"
 #include "proxy/tls_material.hpp"
 #include "proxy/worker_pool.hpp"
 
@@ -108,6 +110,26 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
     listener = std::move(*bound);
   }
 
+  // -admin-addr serves from the start (503 until ready); -register announces the bound port.
+  std::unique_ptr<AdminServer> admin;
+  if (config.admin) {
+    auto bound = AdminServer::bind(control.get_executor(), *config.admin, runtime);
+    if (!bound) {
+      log_start_failed(bound.error());
+      return 1;
+    }
+    admin = std::move(*bound);
+    admin->start();
+  }
+  std::unique_ptr<SelfRegistration> registration;
+  if (config.register_self && listener) {
+    SelfRegistrationSpec spec{config.service, config.register_id,
+                              registration_address(config.listen.host),
+                              listener->local_endpoint().port()};
+    registration = std::make_unique<SelfRegistration>(control.get_executor(), agent, spec);
+    registration->start();
+  }
+
   WorkerPool pool{config.workers, [&agent, &config](net::any_io_executor ex) {
                     return std::make_shared<AgentAuthorizer>(std::move(ex), agent,
                                                              config.timeouts.authorize);
@@ -118,8 +140,12 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
   // conflict fails at startup; connections wait in the backlog meanwhile).
   TlsMaterial material{
       control.get_executor(), agent, config.service, runtime->server_tls, runtime->client_tls, [&] {
-        if (!listener) return;
+        if (!listener) {
+          runtime->ready = true;
+          return;
+        }
         listener->start(runtime, pool);
+        runtime->ready = true;
         log_fields(spdlog::level::info,
                    LogFields{}
                        .add("event", "listening")
@@ -136,12 +162,20 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
     if (ec) return;
     log_fields(spdlog::level::info,
                LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
+    runtime->draining = true;
     if (listener) listener->stop();
-    drain.begin([&] {
+    // Deregistration runs alongside the drain (callers stop finding us while we finish);
+    // the process stops when both are done.
+    auto pending = std::make_shared<int>(registration ? 2 : 1);
+    auto finish_one = [&, pending] {
+      if (--*pending > 0) return;
       material.stop();
+      if (admin) admin->stop();
       pool.stop_and_join();
       control.stop();
-    });
+    };
+    if (registration) registration->stop(finish_one);
+    drain.begin(finish_one);
   });
   control.run();
   log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));

@@ -5,10 +5,12 @@
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "consul/go_duration.hpp"
+#include "tools/proxy/config_file.hpp"
 
 namespace gatehouse::tools {
 
@@ -37,6 +39,7 @@ struct RawFlags {
   std::string drain_timeout = "15s";
   std::string tls_shutdown_timeout = "2s";
   std::string authz_timeout = "2s";
+  std::string admin_addr;
 };
 
 po::options_description describe(ProxyOptions& o, RawFlags& f) {
@@ -52,8 +55,10 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "sidecar-for", po::value(&f.sidecar_for),
       "ID of the service this proxy is a sidecar for (not yet supported).")(
       "upstream", po::value(&f.upstreams), "name:port upstream (not yet supported).")(
-      "register", po::bool_switch(&f.register_self), "Self-register (not yet supported).")(
-      "register-id", po::value(&f.register_id), "ID suffix for -register (not yet supported).")(
+      "register", po::bool_switch(&f.register_self),
+      "Self-register with the local agent as <service>-proxy (needs -service and -listen).")(
+      "register-id", po::value(&f.register_id),
+      "ID suffix for -register: the service ID becomes <service>-proxy-<ID>.")(
       "log-level", po::value(&o.config.log_level)->default_value(o.config.log_level),
       "trace, debug, info, warn or error.")("log-json", po::bool_switch(&o.config.log_json),
                                             "Log JSON lines.")(
@@ -75,7 +80,15 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       po::value(&f.tls_shutdown_timeout)->default_value(f.tls_shutdown_timeout),
       "How long to wait for the peer's close_notify.")(
       "authz-timeout", po::value(&f.authz_timeout)->default_value(f.authz_timeout),
-      "Deadline of one authorize call to the agent (no answer: denied).");
+      "Deadline of one authorize call to the agent (no answer: denied).")(
+      "admin-addr", po::value(&f.admin_addr),
+      "host:port serving GET /ready and /health (port 0 picks a free port).")(
+      "config-file", po::value<std::string>()->value_name("FILE"),
+      "JSON file with the same settings as these flags; flags given on the command line "
+      "override the file.")(
+      "check-config", po::bool_switch(&o.check_config),
+      "Validate the flags and the -config-file, print \"Configuration is valid.\" and exit "
+      "(the agent is not contacted).");
   consul::add_agent_flags(d);
   return d;
 }
@@ -130,6 +143,7 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   RawFlags f;
   const auto desc = describe(o, f);
   po::variables_map vm;
+  std::optional<ConfigFile> file;
   try {
     auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
                       .options(desc)
@@ -141,6 +155,12 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
       }
     }
     po::store(parsed, vm);
+    if (vm.count("config-file") != 0) {
+      auto loaded = load_config_file(vm["config-file"].as<std::string>());
+      if (!loaded) return fail(loaded.error());
+      file = std::move(*loaded);
+      po::store(file->as_parsed_options(desc), vm);  // after the command line: flags win
+    }
     po::notify(vm);
   } catch (const po::error& e) {
     return fail(e.what());
@@ -155,11 +175,13 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
         "use -service, -service-addr and -listen");
   }
   if (!f.upstreams.empty()) return fail("-upstream is not supported yet");
-  if (f.register_self) return fail("-register is not supported yet");
   if (f.service.empty()) {
     return fail("-service or -proxy-id must be specified so that proxy can configure itself.");
   }
   o.config.service = f.service;
+  if (f.register_self && f.listen.empty()) {
+    return fail("-register may only be specified with -service and -listen");
+  }
 
   if (!f.listen.empty()) {
     auto listen = parse_host_port(f.listen);
@@ -210,6 +232,19 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   if (std::ranges::find(kLevels, o.config.log_level) == kLevels.end()) {
     return fail("-log-level must be one of trace, debug, info, warn, error; got \"" +
                 o.config.log_level + "\"");
+  }
+
+  // Self-registration, the admin endpoint and the file's upstreams (-config-file).
+  o.config.register_self = f.register_self;
+  o.config.register_id = f.register_id;
+  if (!f.admin_addr.empty()) {
+    auto admin = parse_host_port(f.admin_addr);
+    if (!admin) return fail("-admin-addr: " + admin.error());
+    o.config.admin = *admin;
+    if (o.config.admin->host.empty()) o.config.admin->host = "0.0.0.0";
+  }
+  if (file && file->upstreams && vm.count("upstream") == 0) {
+    o.config.upstreams = *file->upstreams;
   }
 
   auto agent = consul::AgentConfig::from(vm, env);

@@ -15,6 +15,7 @@ struct ProxyOptions {
   proxy::ProxyConfig config;
   consul::AgentConfig agent;
   bool help = false;
+  bool check_config = false;  // -check-config: validate, print, exit
 };
 
 // The error is one line for stderr, using Consul's texts where Consul has them
