@@ -333,6 +333,15 @@ net::awaitable<ApiResult<void>> AgentClient::deregister_service(std::string id) 
   co_return ApiResult<void>{};
 }
 
+net::awaitable<ApiResult<void>> AgentClient::pass_ttl_check(std::string check_id,
+                                                            std::string note) {
+  HttpRequest req = make("PUT", "/v1/agent/check/pass/" + check_id, request_timeout_);
+  if (!note.empty()) req.query.emplace_back("note", std::move(note));
+  auto r = co_await send(std::move(req));
+  if (!r) co_return failed<void>(r.error());
+  co_return ApiResult<void>{};
+}
+
 // --- Status
 
 net::awaitable<ApiResult<std::string>> AgentClient::status_leader() {

@@ -138,6 +138,9 @@ class AgentClient {
   boost::asio::awaitable<ApiResult<void>> register_service(AgentServiceRegistration registration,
                                                            bool replace_existing_checks);
   boost::asio::awaitable<ApiResult<void>> deregister_service(std::string id);
+  // PUT /v1/agent/check/pass/<check_id>[?note=<note>]: keeps a TTL check passing (the Go
+  // client's Agent().PassTTL). An unknown check is an ApiError with the agent's status and text.
+  boost::asio::awaitable<ApiResult<void>> pass_ttl_check(std::string check_id, std::string note);
 
   // --- Status.
   boost::asio::awaitable<ApiResult<std::string>> status_leader();

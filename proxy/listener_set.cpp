@@ -97,6 +97,11 @@ void ListenerSet::stop() {
   for (auto& listener : upstreams_) listener->stop();
 }
 
+std::optional<tcp::endpoint> ListenerSet::public_endpoint() const {
+  if (!public_) return std::nullopt;
+  return public_->local_endpoint();
+}
+
 std::vector<tcp::endpoint> ListenerSet::upstream_endpoints() const {
   std::vector<tcp::endpoint> out;
   for (const auto& listener : upstreams_) out.push_back(listener->local_endpoint());

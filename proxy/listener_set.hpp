@@ -8,6 +8,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/system/result.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,9 @@ class ListenerSet {
   // SIGTERM: stop accepting everywhere.
   void stop();
 
-  // The bound addresses, for tests and logs.
+  // The bound addresses, for tests, logs and self-registration.
   std::vector<tcp::endpoint> upstream_endpoints() const;
+  std::optional<tcp::endpoint> public_endpoint() const;
 
  private:
   void start_public();

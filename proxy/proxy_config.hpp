@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ struct ProxyConfig {
   unsigned workers = 0;                  // 0: one per core
   bool log_json = false;
   std::string log_level = "info";
+
+  // -admin-addr: the /ready and /health endpoint (none when unset; port 0 picks a free port).
+  std::optional<HostPort> admin;
+  // -register / -register-id: self-registration as `<service>-proxy[-<register_id>]`.
+  bool register_self = false;
+  std::string register_id;
 };
 
 }  // namespace gatehouse::proxy

@@ -20,6 +20,10 @@ struct Runtime {
   tls::ContextSlot client_tls;  // for upstream dials (later slice)
   ConnectionRegistry registry;
   std::atomic<std::uint64_t> last_conn_id{0};
+  // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
+  // from SIGTERM/SIGINT on. Written on the control thread.
+  std::atomic<bool> ready{false};
+  std::atomic<bool> draining{false};
 
   std::uint64_t next_conn_id() { return ++last_conn_id; }
 };

@@ -12,12 +12,14 @@
 
 #include "consul/agent_client.hpp"
 #include "consul/http_client.hpp"
+#include "proxy/admin_server.hpp"
 #include "proxy/agent_authorizer.hpp"
 #include "proxy/inbound_connection.hpp"
 #include "proxy/listener_set.hpp"
 #include "proxy/logger.hpp"
 #include "proxy/registration_config.hpp"
 #include "proxy/runtime.hpp"
+#include "proxy/self_registration.hpp"
 #include "proxy/tls_material.hpp"
 #include "proxy/worker_pool.hpp"
 
@@ -122,10 +124,27 @@ class Sidecar {
     // Upstreams accept at once; the public listener (bound now, so a port conflict fails at
     // startup) accepts only once leaf and roots are loaded.
     if (auto applied = listeners_->apply(config); !applied) return applied.error();
+    // -admin-addr serves from the start (503 until ready).
+    if (config.admin) {
+      auto admin = AdminServer::bind(control_.get_executor(), *config.admin, runtime_);
+      if (!admin) return admin.error();
+      admin_ = std::move(*admin);
+      admin_->start();
+    }
     material_ = std::make_unique<TlsMaterial>(
         control_.get_executor(), agent_, config.service, runtime_->server_tls,
-        runtime_->client_tls, [this] { listeners_->tls_ready(); });
+        runtime_->client_tls, [this] {
+          listeners_->tls_ready();
+          runtime_->ready = true;
+        });
     material_->start();
+    // -register announces the port actually bound (port 0 in -listen picks one).
+    if (const auto bound = listeners_->public_endpoint(); config.register_self && bound) {
+      SelfRegistrationSpec spec{config.service, config.register_id,
+                                registration_address(config.listen.host), bound->port()};
+      registration_ = std::make_unique<SelfRegistration>(control_.get_executor(), agent_, spec);
+      registration_->start();
+    }
     return {};
   }
 
@@ -154,18 +173,26 @@ class Sidecar {
   }
 
   // SIGTERM/SIGINT: stop accepting, drain, stop the watches and workers, end control.run().
+  // Deregistration runs alongside the drain (callers stop finding us while we finish); the
+  // process stops when both are done.
   void shutdown() {
+    runtime_->draining = true;
     if (listeners_) listeners_->stop();
     if (!pool_) {
       control_.stop();
       return;
     }
-    drain_.emplace(control_, runtime_);
-    drain_->begin([this] {
+    auto pending = std::make_shared<int>(registration_ ? 2 : 1);
+    auto finish_one = [this, pending] {
+      if (--*pending > 0) return;
       if (material_) material_->stop();
+      if (admin_) admin_->stop();
       pool_->stop_and_join();
       control_.stop();
-    });
+    };
+    if (registration_) registration_->stop(finish_one);
+    drain_.emplace(control_, runtime_);
+    drain_->begin(finish_one);
   }
 
  private:
@@ -175,6 +202,8 @@ class Sidecar {
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<ListenerSet> listeners_;
   std::unique_ptr<TlsMaterial> material_;
+  std::unique_ptr<AdminServer> admin_;
+  std::unique_ptr<SelfRegistration> registration_;
   std::optional<Drain> drain_;
 };
 

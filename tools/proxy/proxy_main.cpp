@@ -18,6 +18,10 @@ int run_proxy(std::span<char* const> args) {
     std::cout << proxy_usage();
     return 0;
   }
+  if (options->check_config) {
+    std::cout << "Configuration is valid.\n";
+    return 0;
+  }
   proxy::setup_logging(options->config.log_json ? proxy::LogFormat::json : proxy::LogFormat::text,
                        options->config.log_level);
   if (!options->proxy_id.empty() || !options->sidecar_for.empty()) {

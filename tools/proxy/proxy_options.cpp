@@ -5,10 +5,12 @@
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <sstream>
 #include <vector>
 
 #include "consul/go_duration.hpp"
+#include "tools/proxy/config_file.hpp"
 #include "tools/proxy/upstream_flag.hpp"
 
 namespace gatehouse::tools {
@@ -38,6 +40,7 @@ struct RawFlags {
   std::string drain_timeout = "15s";
   std::string tls_shutdown_timeout = "2s";
   std::string authz_timeout = "2s";
+  std::string admin_addr;
 };
 
 po::options_description describe(ProxyOptions& o, RawFlags& f) {
@@ -57,8 +60,10 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "upstream", po::value(&f.upstreams),
       "Upstream as name:port or name:host:port (repeatable; host defaults to 127.0.0.1, port 0 "
       "picks a free port).")(
-      "register", po::bool_switch(&f.register_self), "Self-register (not yet supported).")(
-      "register-id", po::value(&f.register_id), "ID suffix for -register (not yet supported).")(
+      "register", po::bool_switch(&f.register_self),
+      "Self-register with the local agent as <service>-proxy (needs -service and -listen).")(
+      "register-id", po::value(&f.register_id),
+      "ID suffix for -register: the service ID becomes <service>-proxy-<ID>.")(
       "log-level", po::value(&o.config.log_level)->default_value(o.config.log_level),
       "trace, debug, info, warn or error.")("log-json", po::bool_switch(&o.config.log_json),
                                             "Log JSON lines.")(
@@ -80,7 +85,15 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       po::value(&f.tls_shutdown_timeout)->default_value(f.tls_shutdown_timeout),
       "How long to wait for the peer's close_notify.")(
       "authz-timeout", po::value(&f.authz_timeout)->default_value(f.authz_timeout),
-      "Deadline of one authorize call to the agent (no answer: denied).");
+      "Deadline of one authorize call to the agent (no answer: denied).")(
+      "admin-addr", po::value(&f.admin_addr),
+      "host:port serving GET /ready and /health (port 0 picks a free port).")(
+      "config-file", po::value<std::string>()->value_name("FILE"),
+      "JSON file with the same settings as these flags; flags given on the command line "
+      "override the file.")(
+      "check-config", po::bool_switch(&o.check_config),
+      "Validate the flags and the -config-file, print \"Configuration is valid.\" and exit "
+      "(the agent is not contacted).");
   consul::add_agent_flags(d);
   return d;
 }
@@ -139,6 +152,7 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   RawFlags f;
   const auto desc = describe(o, f);
   po::variables_map vm;
+  std::optional<ConfigFile> file;
   try {
     auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
                       .options(desc)
@@ -150,6 +164,12 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
       }
     }
     po::store(parsed, vm);
+    if (vm.count("config-file") != 0) {
+      auto loaded = load_config_file(vm["config-file"].as<std::string>());
+      if (!loaded) return fail(loaded.error());
+      file = std::move(*loaded);
+      po::store(file->as_parsed_options(desc), vm);  // after the command line: flags win
+    }
     po::notify(vm);
   } catch (const po::error& e) {
     return fail(e.what());
@@ -158,7 +178,6 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
 
   if (f.proxy_id.empty()) f.proxy_id = env("CONNECT_PROXY_ID").value_or("");
   if (f.sidecar_for.empty()) f.sidecar_for = env("CONNECT_SIDECAR_FOR").value_or("");
-  if (f.register_self) return fail("-register is not supported yet");
   // Consul's mode priority: -proxy-id, then -sidecar-for, then -service (flags).
   if (!f.proxy_id.empty()) {
     o.proxy_id = f.proxy_id;
@@ -166,6 +185,9 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
     o.sidecar_for = f.sidecar_for;
   } else if (auto flags = apply_flags_mode(f, o.config); !flags) {
     return fail(flags.error());
+  }
+  if (f.register_self && !o.config.has_listener) {
+    return fail("-register may only be specified with -service and -listen");
   }
 
   auto& t = o.config.timeouts;
@@ -195,6 +217,22 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   if (std::ranges::find(kLevels, o.config.log_level) == kLevels.end()) {
     return fail("-log-level must be one of trace, debug, info, warn, error; got \"" +
                 o.config.log_level + "\"");
+  }
+
+  // Self-registration, the admin endpoint and the file's upstreams (-config-file).
+  o.config.register_self = f.register_self;
+  o.config.register_id = f.register_id;
+  if (!f.admin_addr.empty()) {
+    auto admin = parse_host_port(f.admin_addr);
+    if (!admin) return fail("-admin-addr: " + admin.error());
+    o.config.admin = *admin;
+    if (o.config.admin->host.empty()) o.config.admin->host = "0.0.0.0";
+  }
+  // The file's upstreams, unless -upstream flags replace them (flags mode only: with
+  // -sidecar-for/-proxy-id the registration's upstreams apply).
+  if (file && file->upstreams && f.upstreams.empty() && o.proxy_id.empty() &&
+      o.sidecar_for.empty()) {
+    o.config.upstreams = *file->upstreams;
   }
 
   auto agent = consul::AgentConfig::from(vm, env);

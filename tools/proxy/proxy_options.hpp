@@ -20,6 +20,7 @@ struct ProxyOptions {
   std::string proxy_id;
   std::string sidecar_for;
   bool help = false;
+  bool check_config = false;  // -check-config: validate, print, exit
 };
 
 // The error is one line for stderr, using Consul's texts where Consul has them

@@ -16,10 +16,17 @@ ProxyTest::ProxyTest() {
 
 void ProxyTest::start_proxy(const std::vector<std::string>& extra_flags,
                             const std::string& listening) {
-  std::vector<std::string> argv{GATEHOUSE_BINARY, "proxy",           "-service", "db",
-                                "-service-addr",  echo_addr_,        "-listen",  "127.0.0.1:0",
-                                "-http-addr",     agent_.base_url(), "-workers", "2"};
-  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  std::vector<std::string> args{"-service",   "db",          "-service-addr",   echo_addr_,
+                                "-listen",    "127.0.0.1:0", "-http-addr",      agent_.base_url(),
+                                "-workers",   "2"};
+  args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+  start_proxy_args(args, listening);
+}
+
+void ProxyTest::start_proxy_args(const std::vector<std::string>& args,
+                                 const std::string& listening) {
+  std::vector<std::string> argv{GATEHOUSE_BINARY, "proxy"};
+  argv.insert(argv.end(), args.begin(), args.end());
   proxy_ = std::make_unique<ChildProcess>(argv);
   const auto line = proxy_->wait_for_line(listening, 20s);
   ASSERT_TRUE(line) << proxy_->output();

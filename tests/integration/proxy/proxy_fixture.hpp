@@ -28,6 +28,9 @@ class ProxyTest : public ::testing::Test {
   // `listening` finds the listener line (the JSON form differs); its addr gives the port.
   void start_proxy(const std::vector<std::string>& extra_flags = {},
                    const std::string& listening = "event=listening listener=public");
+  // Starts `gatehouse proxy <args>` exactly as given (no default flags) and waits as above.
+  void start_proxy_args(const std::vector<std::string>& args,
+                        const std::string& listening = "event=listening listener=public");
   // The proxy's first line containing `needle` (waits up to 20 s).
   std::string proxy_line(const std::string& needle);
   // The summary line of connection number `id` (1, 2, ... in accept order).

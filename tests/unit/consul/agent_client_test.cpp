@@ -345,3 +345,30 @@ TEST_F(AgentClientTest, RegisterAndDeregister) {
 
 }  // namespace
 }  // namespace gatehouse::consul
+
+namespace gatehouse::consul {
+namespace {
+
+TEST_F(AgentClientTest, PassTtlCheckPutsWithNoteAndKeepsTheAgentsError) {
+  int calls = 0;
+  run(
+      [&calls](const Request&) {
+        return ++calls == 1 ? json_response("")
+                            : text_response(http::status::not_found,
+                                            "Unknown check ID \"web-proxy-ttl\"");
+      },
+      [](AgentClient& agent) -> net::awaitable<void> {
+        auto ok = co_await agent.pass_ttl_check("web-proxy-ttl", "");
+        CO_ASSERT(ok, ok.error().message());
+        auto lost = co_await agent.pass_ttl_check("web-proxy-ttl", "alive");
+        CO_ASSERT(!lost, "an unknown check must fail");
+        EXPECT_EQ(lost.error().status, 404);
+        EXPECT_EQ(lost.error().body, "Unknown check ID \"web-proxy-ttl\"");
+      });
+  EXPECT_EQ(requests_.at(0).method(), http::verb::put);
+  EXPECT_EQ(requests_.at(0).target(), "/v1/agent/check/pass/web-proxy-ttl");
+  EXPECT_EQ(requests_.at(1).target(), "/v1/agent/check/pass/web-proxy-ttl?note=alive");
+}
+
+}  // namespace
+}  // namespace gatehouse::consul
