@@ -146,7 +146,11 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
   const RelayResult result = co_await relay(client, app, config.timeouts.idle);
   error_code ignored;
   app.close(ignored);  // the relay is over; the app side has nothing more to say
-  co_await close_tls_within(client, config.timeouts.tls_shutdown);
+  if (result.client_truncated) {
+    client.next_layer().close(ignored);  // it skipped close_notify; it will not answer ours
+  } else {
+    co_await close_tls_within(client, config.timeouts.tls_shutdown);
+  }
   rec.bytes_in = result.to_app;
   rec.bytes_out = result.to_client;
   rec.end = std::string{relay_end_name(result)};
