@@ -54,8 +54,7 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
 net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit,
                                             net::ssl::stream_base::handshake_type type) {
   net::steady_timer timer{stream.get_executor(), limit};
-  auto first = co_await (stream.async_handshake(type, tok) ||
-                         timer.async_wait(tok));
+  auto first = co_await (stream.async_handshake(type, tok) || timer.async_wait(tok));
   if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
   co_return std::get<0>(std::get<0>(first));
 }

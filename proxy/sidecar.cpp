@@ -122,9 +122,9 @@ class Sidecar {
     // Upstreams accept at once; the public listener (bound now, so a port conflict fails at
     // startup) accepts only once leaf and roots are loaded.
     if (auto applied = listeners_->apply(config); !applied) return applied.error();
-    material_ = std::make_unique<TlsMaterial>(
-        control_.get_executor(), agent_, config.service, runtime_->server_tls,
-        runtime_->client_tls, [this] { listeners_->tls_ready(); });
+    material_ = std::make_unique<TlsMaterial>(control_.get_executor(), agent_, config.service,
+                                              runtime_->server_tls, runtime_->client_tls,
+                                              [this] { listeners_->tls_ready(); });
     material_->start();
     return {};
   }
@@ -262,9 +262,9 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
         if (!mapped) {
           if (!sidecar.started()) return fail(mapped.error());
           log_fields(spdlog::level::err, LogFields{}
-                                               .add("event", "config_invalid")
-                                               .add("proxy_id", proxy_id)
-                                               .add_quoted("reason", mapped.error()));
+                                             .add("event", "config_invalid")
+                                             .add("proxy_id", proxy_id)
+                                             .add_quoted("reason", mapped.error()));
           return;
         }
         log_config(proxy_id, *mapped);

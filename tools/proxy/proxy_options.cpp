@@ -56,8 +56,8 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "for it configures the proxy (env CONNECT_SIDECAR_FOR).")(
       "upstream", po::value(&f.upstreams),
       "Upstream as name:port or name:host:port (repeatable; host defaults to 127.0.0.1, port 0 "
-      "picks a free port).")(
-      "register", po::bool_switch(&f.register_self), "Self-register (not yet supported).")(
+      "picks a free port).")("register", po::bool_switch(&f.register_self),
+                             "Self-register (not yet supported).")(
       "register-id", po::value(&f.register_id), "ID suffix for -register (not yet supported).")(
       "log-level", po::value(&o.config.log_level)->default_value(o.config.log_level),
       "trace, debug, info, warn or error.")("log-json", po::bool_switch(&o.config.log_json),
@@ -225,8 +225,7 @@ boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
   auto app = parse_host_port(f.service_addr);
   if (!app) return "-service-addr: " + app.error();
   if (app->host.empty() || app->port == 0) {
-    return "-service-addr: expected host:port of the local service, got \"" + f.service_addr +
-           "\"";
+    return "-service-addr: expected host:port of the local service, got \"" + f.service_addr + "\"";
   }
   config.listen = *listen;
   if (config.listen.host.empty()) config.listen.host = "0.0.0.0";  // Go: all interfaces
