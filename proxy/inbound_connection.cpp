@@ -54,8 +54,7 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
 net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit,
                                             net::ssl::stream_base::handshake_type type) {
   net::steady_timer timer{stream.get_executor(), limit};
-  auto first = co_await (stream.async_handshake(type, tok) ||
-                         timer.async_wait(tok));
+  auto first = co_await (stream.async_handshake(type, tok) || timer.async_wait(tok));
   if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
   co_return std::get<0>(std::get<0>(first));
 }
@@ -146,7 +145,11 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
   const RelayResult result = co_await relay(client, app, config.timeouts.idle);
   error_code ignored;
   app.close(ignored);  // the relay is over; the app side has nothing more to say
-  co_await close_tls_within(client, config.timeouts.tls_shutdown);
+  if (result.client_truncated) {
+    client.next_layer().close(ignored);  // it skipped close_notify; it will not answer ours
+  } else {
+    co_await close_tls_within(client, config.timeouts.tls_shutdown);
+  }
   rec.bytes_in = result.to_app;
   rec.bytes_out = result.to_client;
   rec.end = std::string{relay_end_name(result)};

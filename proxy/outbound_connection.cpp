@@ -39,7 +39,8 @@ net::awaitable<std::optional<tcp::endpoint>> resolve(const HostPort& where, std:
   const auto ip = net::ip::make_address(where.host, ec);
   if (!ec) co_return tcp::endpoint{ip, where.port};
   tcp::resolver resolver{co_await net::this_coro::executor};
-  auto [rec, results] = co_await resolver.async_resolve(where.host, std::to_string(where.port), tok);
+  auto [rec, results] =
+      co_await resolver.async_resolve(where.host, std::to_string(where.port), tok);
   if (rec || results.empty()) {
     reason = "resolve " + where.host + ": " + (rec ? rec.message() : std::string{"no address"});
     co_return std::nullopt;
@@ -61,16 +62,17 @@ net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
     co_return attempt;
   }
   auto stream = std::make_unique<TlsStream>(std::move(socket), tls->ssl_context());
-  const auto left = std::max(std::chrono::milliseconds{1},
-                             limit - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                         Clock::now() - started));
+  const auto left = std::max(
+      std::chrono::milliseconds{1},
+      limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
   if (const error_code ec =
           co_await handshake_within(*stream, left, net::ssl::stream_base::client)) {
     error_code ignored;
     stream->next_layer().close(ignored);
-    attempt.reason = "handshake " + instance.address() + ": " +
-                     (ec == errc::handshake_timeout ? std::string{"no complete TLS handshake in time"}
-                                                    : ec.message());
+    attempt.reason =
+        "handshake " + instance.address() + ": " +
+        (ec == errc::handshake_timeout ? std::string{"no complete TLS handshake in time"}
+                                       : ec.message());
     co_return attempt;
   }
   auto peer = tls::peer_identity(stream->native_handle());

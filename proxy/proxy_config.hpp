@@ -50,8 +50,9 @@ struct ProxyConfig {
   bool has_listener = false;
   std::vector<UpstreamConfig> upstreams;
   Timeouts timeouts;
-  std::size_t max_connections = 10'000;  // live inbound connections; more are closed at once
-  unsigned workers = 0;                  // 0: one per core
+  // Live connections, inbound and upstream together; more are closed at once.
+  std::size_t max_connections = 10'000;
+  unsigned workers = 0;  // 0: one per core
   bool log_json = false;
   std::string log_level = "info";
 

@@ -9,7 +9,8 @@ namespace {
 
 bool equal_fold(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
   });
 }
 
@@ -24,8 +25,8 @@ milliseconds config_ms(const consul::RawJson& config, const std::string& key, mi
   if (v.is_number() && v.get<double>() >= 1.0 && v.get<double>() <= 86'400'000.0) {
     return milliseconds{static_cast<milliseconds::rep>(v.get<double>())};
   }
-  warnings.push_back(where + key + ": expected a positive number of milliseconds, got " +
-                     v.dump() + "; using " + std::to_string(fallback.count()));
+  warnings.push_back(where + key + ": expected a positive number of milliseconds, got " + v.dump() +
+                     "; using " + std::to_string(fallback.count()));
   return fallback;
 }
 
@@ -66,8 +67,8 @@ boost::system::result<RegistrationConfig, std::string> config_from_registration(
 
   config.timeouts.local_connect = config_ms(proxy.config, "local_connect_timeout_ms",
                                             milliseconds{1'000}, "Proxy.Config.", out.warnings);
-  config.timeouts.handshake = config_ms(proxy.config, "handshake_timeout_ms",
-                                        milliseconds{10'000}, "Proxy.Config.", out.warnings);
+  config.timeouts.handshake = config_ms(proxy.config, "handshake_timeout_ms", milliseconds{10'000},
+                                        "Proxy.Config.", out.warnings);
 
   for (const auto& u : proxy.upstreams) {
     const std::string where = "upstream " + u.destination_name + ": ";
@@ -79,11 +80,13 @@ boost::system::result<RegistrationConfig, std::string> config_from_registration(
     }
     if (!u.local_bind_socket_path.empty()) {
       out.warnings.push_back(
-          where + "local_bind_socket_path is not supported with this proxy implementation; skipped");
+          where +
+          "local_bind_socket_path is not supported with this proxy implementation; skipped");
       continue;
     }
     if (u.destination_name.empty() || u.local_bind_port < 0 || u.local_bind_port > 65535) {
-      out.warnings.push_back(where + "DestinationName empty or LocalBindPort out of range; skipped");
+      out.warnings.push_back(where +
+                             "DestinationName empty or LocalBindPort out of range; skipped");
       continue;
     }
     UpstreamConfig upstream;
@@ -110,7 +113,8 @@ boost::system::result<std::string, std::string> find_sidecar_proxy_id(
       ids.push_back(service.id.empty() ? id : service.id);
     }
   }
-  if (ids.empty()) return R{boost::system::in_place_error, "No sidecar proxy registered for " + sidecar_for};
+  if (ids.empty())
+    return R{boost::system::in_place_error, "No sidecar proxy registered for " + sidecar_for};
   if (ids.size() > 1) {
     std::string list;
     for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;

@@ -35,6 +35,9 @@ struct RelayResult {
   RelayEnd ended_by = RelayEnd::app_closed;
   error_code ec;  // why it ended; empty for a clean app EOF
   bool client_half_closed = false;
+  // The caller's end was a bare TCP FIN (no close_notify, as our outbound side half-closes):
+  // it will not answer our close_notify either, so waiting for it only holds the slot.
+  bool client_truncated = false;
 };
 
 // The last time a byte moved, shared by both directions and the idle watchdog (one thread).
@@ -58,7 +61,8 @@ inline bool is_eof(const error_code& ec) {
 template <class From, class To>
 net::awaitable<error_code> copy_until_eof(From& from, To& to, Activity& activity,
                                           std::uint64_t& total,
-                                          std::array<char, kRelayBufferSize>& buf) {
+                                          std::array<char, kRelayBufferSize>& buf,
+                                          bool* truncated = nullptr) {
   for (;;) {
     auto [rec, n] = co_await from.async_read_some(net::buffer(buf), tok);
     if (n > 0) {
@@ -67,7 +71,10 @@ net::awaitable<error_code> copy_until_eof(From& from, To& to, Activity& activity
       if (wec) co_return wec;
       activity.touch();
     }
-    if (is_eof(rec)) co_return error_code{};
+    if (is_eof(rec)) {
+      if (truncated != nullptr) *truncated = rec == net::ssl::error::stream_truncated;
+      co_return error_code{};
+    }
     if (rec) co_return rec;
   }
 }
@@ -89,7 +96,8 @@ template <class ClientStream, class AppStream>
 net::awaitable<error_code> client_then_half_close(ClientStream& client, AppStream& app,
                                                   Activity& activity, RelayResult& result,
                                                   std::array<char, kRelayBufferSize>& buf) {
-  const error_code ec = co_await copy_until_eof(client, app, activity, result.to_app, buf);
+  const error_code ec =
+      co_await copy_until_eof(client, app, activity, result.to_app, buf, &result.client_truncated);
   if (ec) co_return ec;
   result.client_half_closed = true;
   error_code sec;

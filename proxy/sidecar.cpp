@@ -291,9 +291,9 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
         if (!mapped) {
           if (!sidecar.started()) return fail(mapped.error());
           log_fields(spdlog::level::err, LogFields{}
-                                               .add("event", "config_invalid")
-                                               .add("proxy_id", proxy_id)
-                                               .add_quoted("reason", mapped.error()));
+                                             .add("event", "config_invalid")
+                                             .add("proxy_id", proxy_id)
+                                             .add_quoted("reason", mapped.error()));
           return;
         }
         log_config(proxy_id, *mapped);

@@ -83,12 +83,12 @@ tcp::endpoint TcpListener::local_endpoint() const {
 
 void TcpListener::start(std::shared_ptr<Runtime> runtime, WorkerPool& pool, OnAccept on_accept,
                         ConnRecord refused) {
-  net::co_spawn(acceptor_.get_executor(),
-                accept_loop(acceptor_, std::move(runtime), pool, std::move(on_accept),
-                            std::move(refused)),
-                [](const std::exception_ptr& e) {
-                  if (e) log_conn_crashed(0, e);
-                });
+  net::co_spawn(
+      acceptor_.get_executor(),
+      accept_loop(acceptor_, std::move(runtime), pool, std::move(on_accept), std::move(refused)),
+      [](const std::exception_ptr& e) {
+        if (e) log_conn_crashed(0, e);
+      });
 }
 
 void TcpListener::stop() {

@@ -19,9 +19,9 @@
 namespace gatehouse::proxy {
 
 struct UpstreamInstance {
-  HostPort dial;                      // Service.Address, else Node.Address; Service.Port
-  tls::ServiceIdentity expected;      // what its certificate must name (reference §7 outbound)
-  std::string address() const;        // "host:port" for logs
+  HostPort dial;                  // Service.Address, else Node.Address; Service.Port
+  tls::ServiceIdentity expected;  // what its certificate must name (reference §7 outbound)
+  std::string address() const;    // "host:port" for logs
   bool operator==(const UpstreamInstance&) const = default;
 };
 

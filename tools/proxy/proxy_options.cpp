@@ -263,8 +263,7 @@ boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
   auto app = parse_host_port(f.service_addr);
   if (!app) return "-service-addr: " + app.error();
   if (app->host.empty() || app->port == 0) {
-    return "-service-addr: expected host:port of the local service, got \"" + f.service_addr +
-           "\"";
+    return "-service-addr: expected host:port of the local service, got \"" + f.service_addr + "\"";
   }
   config.listen = *listen;
   if (config.listen.host.empty()) config.listen.host = "0.0.0.0";  // Go: all interfaces

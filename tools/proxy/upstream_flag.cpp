@@ -70,8 +70,8 @@ boost::system::result<long long, std::string> parse_go_int(std::string_view text
   if (s.empty()) return error("invalid syntax");
   int base = 10;
   if (s[0] == '0') {
-    const char p = s.size() >= 2 ? static_cast<char>(std::tolower(static_cast<unsigned char>(s[1])))
-                                 : '\0';
+    const char p =
+        s.size() >= 2 ? static_cast<char>(std::tolower(static_cast<unsigned char>(s[1]))) : '\0';
     if (p == 'x' || p == 'o' || p == 'b') {
       base = p == 'x' ? 16 : p == 'o' ? 8 : 2;
       s.remove_prefix(2);
@@ -98,8 +98,9 @@ boost::system::result<long long, std::string> parse_go_int(std::string_view text
   if (!underscores_ok(text)) return error("invalid syntax");
   const auto limit = static_cast<unsigned long long>(std::numeric_limits<long long>::max());
   if (overflow || value > limit + (negative ? 1U : 0U)) return error("value out of range");
-  if (negative) return value == limit + 1 ? std::numeric_limits<long long>::min()
-                                           : -static_cast<long long>(value);
+  if (negative)
+    return value == limit + 1 ? std::numeric_limits<long long>::min()
+                              : -static_cast<long long>(value);
   return static_cast<long long>(value);
 }
 

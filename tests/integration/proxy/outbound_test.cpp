@@ -33,7 +33,7 @@ std::uint16_t free_port() {
   socklen_t len = sizeof addr;
   std::uint16_t port = 0;
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&  // NOLINT
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {   // NOLINT
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {  // NOLINT
     port = ntohs(addr.sin_port);
   }
   ::close(fd);
@@ -44,8 +44,8 @@ std::uint16_t free_port() {
 std::string exchange(std::uint16_t port, const std::string& request) {
   const int fd = connect_loopback(port);
   if (fd < 0) return "<connect failed>";
-  if (!request.empty() &&
-      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+  if (!request.empty() && ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+                              static_cast<ssize_t>(request.size())) {
     ::close(fd);
     return "<send failed>";
   }
@@ -73,10 +73,10 @@ class OutboundTest : public ProxyTest {
     i.app = std::make_unique<ChildProcess>(app_argv);
     const auto app_line = i.app->wait_for_line("event=listening");
     EXPECT_TRUE(app_line) << i.app->output();
-    i.sidecar = std::make_unique<ChildProcess>(std::vector<std::string>{
-        GATEHOUSE_BINARY, "proxy", "-service", service, "-service-addr",
-        field(app_line.value_or(""), "addr"), "-listen", "127.0.0.1:0", "-http-addr",
-        agent_.base_url(), "-workers", "1"});
+    i.sidecar = std::make_unique<ChildProcess>(
+        std::vector<std::string>{GATEHOUSE_BINARY, "proxy", "-service", service, "-service-addr",
+                                 field(app_line.value_or(""), "addr"), "-listen", "127.0.0.1:0",
+                                 "-http-addr", agent_.base_url(), "-workers", "1"});
     const auto line = i.sidecar->wait_for_line("event=listening listener=public", 20s);
     EXPECT_TRUE(line) << i.sidecar->output();
     i.port = port_of(field(line.value_or(":0"), "addr"));
@@ -94,14 +94,13 @@ class OutboundTest : public ProxyTest {
 
   // `gatehouse proxy -service web -upstream db:0` (no public listener); returns its port.
   std::uint16_t start_web_client(std::size_t expected_instances) {
-    web_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-        GATEHOUSE_BINARY, "proxy", "-service", "web", "-upstream", "db:0", "-http-addr",
-        agent_.base_url(), "-workers", "2"});
+    web_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{GATEHOUSE_BINARY, "proxy", "-service", "web", "-upstream", "db:0",
+                                 "-http-addr", agent_.base_url(), "-workers", "2"});
     const auto line = web_->wait_for_line("event=listening listener=upstream upstream=db", 20s);
     EXPECT_TRUE(line) << web_->output();
-    EXPECT_TRUE(web_->wait_for_line("event=upstream_instances upstream=db count=" +
-                                        std::to_string(expected_instances),
-                                    20s))
+    EXPECT_TRUE(web_->wait_for_line(
+        "event=upstream_instances upstream=db count=" + std::to_string(expected_instances), 20s))
         << web_->output();
     EXPECT_TRUE(web_->wait_for_line("event=tls_updated", 20s)) << web_->output();
     return port_of(field(line.value_or(":0"), "addr"));
@@ -154,8 +153,7 @@ TEST_F(OutboundTest, RoundRobinOverTwoInstancesAndRetryWhenOneIsGone) {
       << db2.app->output();
   for (int id = 5; id <= 8; ++id) EXPECT_EQ(field(web_conn(id), "outcome"), "accepted");
   const auto out = web_->output();
-  EXPECT_EQ(count_of(out, "attempts=2 reason=\"connect 127.0.0.1:" + std::to_string(db1.port)),
-            2U)
+  EXPECT_EQ(count_of(out, "attempts=2 reason=\"connect 127.0.0.1:" + std::to_string(db1.port)), 2U)
       << out;
 
   // Deregistered: the watch drops it and the retries stop.
@@ -215,16 +213,15 @@ TEST_F(OutboundTest, SidecarForReadsTheRegistrationAndAppliesChanges) {
              {"Name", "web"},
              {"Port", app_port},
              {"Connect",
-              {{"SidecarService",
-                {{"Port", web_port}, {"Proxy", {{"Upstreams", upstreams}}}}}}}}
+              {{"SidecarService", {{"Port", web_port}, {"Proxy", {{"Upstreams", upstreams}}}}}}}}
             .dump());
     ASSERT_EQ(r.status, 200) << r.body;
   };
   register_web(json::array({{{"DestinationName", "db"}, {"LocalBindPort", 0}}}));
 
-  web_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-      GATEHOUSE_BINARY, "proxy", "-sidecar-for", "web", "-http-addr", agent_.base_url(),
-      "-workers", "1"});
+  web_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{GATEHOUSE_BINARY, "proxy", "-sidecar-for", "web", "-http-addr",
+                               agent_.base_url(), "-workers", "1"});
   const auto pub = web_->wait_for_line("event=listening listener=public", 20s);
   ASSERT_TRUE(pub) << web_->output();
   EXPECT_EQ(field(*pub, "addr"), "0.0.0.0:" + std::to_string(web_port));
@@ -259,8 +256,8 @@ TEST_F(OutboundTest, SidecarForReadsTheRegistrationAndAppliesChanges) {
 }
 
 TEST_F(OutboundTest, SidecarForWithoutRegistrationFailsWithConsulsText) {
-  const auto r = run_command({GATEHOUSE_BINARY, "proxy", "-sidecar-for", "nothing", "-http-addr",
-                              agent_.base_url()});
+  const auto r = run_command(
+      {GATEHOUSE_BINARY, "proxy", "-sidecar-for", "nothing", "-http-addr", agent_.base_url()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE((r.out + r.err).find("No sidecar proxy registered for nothing"), std::string::npos)
       << r.out << r.err;

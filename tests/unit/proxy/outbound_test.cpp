@@ -46,7 +46,8 @@ TEST(ToInstances, DialAddressAndExpectedIdentity) {
      "Service": {"ID": "db-native", "Service": "db", "Address": "", "Port": 8443,
                  "Proxy": {}, "Connect": {"Native": true}},
      "Checks": []}
-  ])").get<std::vector<consul::ServiceEntry>>();
+  ])")
+                           .get<std::vector<consul::ServiceEntry>>();
   const auto instances = to_instances(entries, "dcX");
   ASSERT_EQ(instances.size(), 3U);
   EXPECT_EQ(instances[0].address(), "10.0.0.12:21000");

@@ -1,11 +1,12 @@
 #include "tools/proxy/proxy_options.hpp"
-#include "tools/proxy/upstream_flag.hpp"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 #include <vector>
+
+#include "tools/proxy/upstream_flag.hpp"
 
 namespace gatehouse::tools {
 namespace {
@@ -137,9 +138,7 @@ TEST(UpstreamFlag, ServiceSuffixAndBlankSuffix) {
   EXPECT_EQ(parse_upstream_flag("db.:1")->destination_name, "db");
 }
 
-TEST(UpstreamFlag, PortZeroPicksLater) {
-  EXPECT_EQ(parse_upstream_flag("db:0")->bind.port, 0);
-}
+TEST(UpstreamFlag, PortZeroPicksLater) { EXPECT_EQ(parse_upstream_flag("db:0")->bind.port, 0); }
 
 TEST(UpstreamFlag, GoIntegerSyntaxForThePort) {
   EXPECT_EQ(parse_upstream_flag("db:0x1F90")->bind.port, 8080);

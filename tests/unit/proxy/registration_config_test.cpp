@@ -59,16 +59,15 @@ TEST(RegistrationConfig, ConsulSidecarRegistration) {
 }
 
 TEST(RegistrationConfig, AddressPortAndDefaults) {
-  auto mapped = config_from_registration(sidecar([](nlohmann::json& j) {
-                                           j["Address"] = "10.0.0.5";
-                                           j["Proxy"].erase("LocalServiceAddress");
-                                           j["Proxy"]["Upstreams"][0]["LocalBindAddress"] =
-                                               "127.0.0.9";
-                                           j["Proxy"]["Upstreams"][0]["Datacenter"] = "dc3";
-                                           j["Proxy"]["Upstreams"][0]["Config"] = {
-                                               {"connect_timeout_ms", 2500}};
-                                         }),
-                                         ProxyConfig{});
+  auto mapped = config_from_registration(
+      sidecar([](nlohmann::json& j) {
+        j["Address"] = "10.0.0.5";
+        j["Proxy"].erase("LocalServiceAddress");
+        j["Proxy"]["Upstreams"][0]["LocalBindAddress"] = "127.0.0.9";
+        j["Proxy"]["Upstreams"][0]["Datacenter"] = "dc3";
+        j["Proxy"]["Upstreams"][0]["Config"] = {{"connect_timeout_ms", 2500}};
+      }),
+      ProxyConfig{});
   ASSERT_TRUE(mapped) << mapped.error();
   EXPECT_EQ(mapped->config.listen, (HostPort{"10.0.0.5", 21000}));
   EXPECT_EQ(mapped->config.local_app, (HostPort{"127.0.0.1", 8080}));
@@ -79,8 +78,8 @@ TEST(RegistrationConfig, AddressPortAndDefaults) {
 }
 
 TEST(RegistrationConfig, PortZeroMeansNoPublicListener) {
-  auto mapped = config_from_registration(sidecar([](nlohmann::json& j) { j["Port"] = 0; }),
-                                         ProxyConfig{});
+  auto mapped =
+      config_from_registration(sidecar([](nlohmann::json& j) { j["Port"] = 0; }), ProxyConfig{});
   ASSERT_TRUE(mapped) << mapped.error();
   EXPECT_FALSE(mapped->config.has_listener);
   EXPECT_EQ(mapped->config.upstreams.size(), 1U);
