@@ -16,9 +16,9 @@ ProxyTest::ProxyTest() {
 
 void ProxyTest::start_proxy(const std::vector<std::string>& extra_flags,
                             const std::string& listening) {
-  std::vector<std::string> args{"-service",   "db",          "-service-addr",   echo_addr_,
-                                "-listen",    "127.0.0.1:0", "-http-addr",      agent_.base_url(),
-                                "-workers",   "2"};
+  std::vector<std::string> args{
+      "-service",    "db",         "-service-addr",   echo_addr_, "-listen",
+      "127.0.0.1:0", "-http-addr", agent_.base_url(), "-workers", "2"};
   args.insert(args.end(), extra_flags.begin(), extra_flags.end());
   start_proxy_args(args, listening);
 }
