@@ -62,7 +62,13 @@ std::optional<consul::AgentConfig> CommandLine::agent(CliIo& io) const {
 std::string CommandLine::usage() const {
   std::ostringstream out;
   out << usage_ << "\n" << own_ << "\n" << agent_flags_;
-  return out.str();
+  // Program_options lists flags as `--allow`; they are typed (and documented by Consul) as
+  // `-allow`, which the single-dash style accepts.
+  std::string text = out.str();
+  for (auto at = text.find(" --"); at != std::string::npos; at = text.find(" --", at + 2)) {
+    text.erase(at + 1, 1);
+  }
+  return text;
 }
 
 }  // namespace gatehouse::tools
