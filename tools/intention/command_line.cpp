@@ -12,7 +12,28 @@ namespace gatehouse::tools {
 namespace po = boost::program_options;
 
 namespace {
+
 constexpr const char* kPositional = "positional-arguments";
+
+// Program_options lists flags as `--allow`; they are typed (and documented by Consul) as
+// `-allow`, which the single-dash style accepts. Continuation lines of a description move left
+// with it, so the columns stay aligned.
+std::string single_dash(const std::string& listing) {
+  std::istringstream in{listing};
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("  -")) {
+      for (auto at = line.find(" --"); at != std::string::npos; at = line.find(" --", at + 2)) {
+        line.erase(at + 1, 1);
+      }
+    } else if (line.starts_with("   ")) {
+      line.erase(0, 1);
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 CommandLine::CommandLine(std::string_view usage)
@@ -60,15 +81,9 @@ std::optional<consul::AgentConfig> CommandLine::agent(CliIo& io) const {
 }
 
 std::string CommandLine::usage() const {
-  std::ostringstream out;
-  out << usage_ << "\n" << own_ << "\n" << agent_flags_;
-  // Program_options lists flags as `--allow`; they are typed (and documented by Consul) as
-  // `-allow`, which the single-dash style accepts.
-  std::string text = out.str();
-  for (auto at = text.find(" --"); at != std::string::npos; at = text.find(" --", at + 2)) {
-    text.erase(at + 1, 1);
-  }
-  return text;
+  std::ostringstream flags;
+  flags << own_ << "\n" << agent_flags_;
+  return usage_ + "\n" + single_dash(flags.str());
 }
 
 }  // namespace gatehouse::tools
