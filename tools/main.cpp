@@ -7,6 +7,7 @@
 
 #include "tools/dev_agent/dev_agent_main.hpp"
 #include "tools/echo_app/echo_main.hpp"
+#include "tools/intention/intention_main.hpp"
 #include "tools/proxy/proxy_main.hpp"
 #include "tools/subcommand.hpp"
 
@@ -19,6 +20,8 @@ constexpr std::array kCommands{
                gatehouse::tools::run_dev_agent},
     Subcommand{"echo", "Runs a TCP echo (or -http) app for tests and demos",
                gatehouse::tools::run_echo},
+    Subcommand{"intention", "Manages intentions: create, update, delete, get, list, check, match",
+               gatehouse::tools::run_intention},
     Subcommand{"proxy", "Runs a Connect sidecar proxy (mTLS, intentions, decision logs)",
                gatehouse::tools::run_proxy},
     Subcommand{"version", "Prints the Gatehouse version", gatehouse::tools::run_version},
