@@ -138,6 +138,11 @@ class AgentClient {
                                                            bool replace_existing_checks);
   boost::asio::awaitable<ApiResult<void>> deregister_service(std::string id);
 
+  // --- Catalog.
+  // GET /v1/catalog/services: every registered service name with its tags.
+  boost::asio::awaitable<ApiResult<std::map<std::string, std::vector<std::string>>>>
+  catalog_services();
+
   // --- Status.
   boost::asio::awaitable<ApiResult<std::string>> status_leader();
 
