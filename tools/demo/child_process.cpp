@@ -57,7 +57,8 @@ boost::system::result<std::unique_ptr<ChildProcess>, std::string> ChildProcess::
   ::close(pipe_fds[1]);
   std::unique_ptr<ChildProcess> child{new ChildProcess(std::move(name), log_path)};
   child->pid_ = pid;
-  child->reader_ = std::thread([c = child.get(), fd = pipe_fds[0], log] { c->read_output(fd, log); });
+  child->reader_ =
+      std::thread([c = child.get(), fd = pipe_fds[0], log] { c->read_output(fd, log); });
   return child;
 }
 
@@ -107,9 +108,8 @@ std::optional<std::string> ChildProcess::wait_for_line(const std::vector<std::st
   for (;;) {
     for (; next < lines_.size(); ++next) {
       const auto& line = lines_[next];
-      if (std::ranges::all_of(needles, [&](const std::string& n) {
-            return line.find(n) != std::string::npos;
-          })) {
+      if (std::ranges::all_of(
+              needles, [&](const std::string& n) { return line.find(n) != std::string::npos; })) {
         return line;
       }
     }

@@ -47,7 +47,8 @@ class ChildProcess {
   const std::string& log_path() const { return log_path_; }
 
  private:
-  ChildProcess(std::string name, std::string log_path) : name_(std::move(name)), log_path_(std::move(log_path)) {}
+  ChildProcess(std::string name, std::string log_path)
+      : name_(std::move(name)), log_path_(std::move(log_path)) {}
   void read_output(int fd, std::FILE* log);
 
   std::string name_;

@@ -1,9 +1,5 @@
 #include "tools/demo/demo.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <array>
 
 #include "tools/demo/demo_services.hpp"
@@ -33,27 +29,10 @@ std::uint16_t port_of(const std::string& addr) {
   }
 }
 
-// A port that is free right now on 127.0.0.1 (for listeners that need a fixed port up front).
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  std::uint16_t port = 0;
-  auto* raw = reinterpret_cast<sockaddr*>(&addr);  // NOLINT: the sockets API
-  if (::bind(fd, raw, sizeof addr) == 0 && ::getsockname(fd, raw, &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
 // Whether this build's `gatehouse proxy` accepts -upstream (the outbound half of the sidecar).
 bool proxy_supports_upstreams() {
-  std::array<std::string, 8> args{"-service", "web",        "-service-addr", "127.0.0.1:1",
-                                  "-listen",  "127.0.0.1:0", "-upstream",    "db:1"};
+  std::array<std::string, 8> args{"-service", "web",         "-service-addr", "127.0.0.1:1",
+                                  "-listen",  "127.0.0.1:0", "-upstream",     "db:1"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   const consul::EnvGetter no_env = [](std::string_view) { return std::optional<std::string>{}; };
@@ -108,9 +87,9 @@ std::optional<Demo::Started> Demo::start(const std::string& name, std::vector<st
 
 bool Demo::setup() {
   say("Starting a dev agent, three apps and their Gatehouse sidecars (each a child process):");
-  auto agent = start("dev-agent",
-                     {"dev-agent", "-http-addr", "127.0.0.1:0", "-default-intention-policy", "deny"},
-                     {"event=listening", "component=dev-agent"});
+  auto agent = start(
+      "dev-agent", {"dev-agent", "-http-addr", "127.0.0.1:0", "-default-intention-policy", "deny"},
+      {"event=listening", "component=dev-agent"});
   if (!agent) return false;
   agent_url_ = "http://" + agent->addr;
   agent_config_.address.host_port = agent->addr;
@@ -119,38 +98,48 @@ bool Demo::setup() {
       "  (default intention policy: deny)");
 
   upstreams_ = proxy_supports_upstreams();
-  if (upstreams_) web_upstream_port_ = free_loopback_port();
 
   for (const auto name_view : kDemoServices) {
     const std::string name{name_view};
     auto app = start(name + "-app", {"echo", "-listen", "127.0.0.1:0", "-http", "-name", name},
                      {"event=listening", "component=echo"});
     if (!app) return false;
-    std::vector<std::string> proxy_args{"proxy",   "-service",   name,      "-service-addr",
-                                        app->addr, "-listen",    "127.0.0.1:0",
-                                        "-http-addr", agent_url_, "-workers", "1"};
-    std::optional<DemoUpstream> upstream;
-    if (upstreams_ && name == "web") {
-      upstream = DemoUpstream{"db", web_upstream_port_};
-      proxy_args.insert(proxy_args.end(),
-                        {"-upstream", "db:" + std::to_string(web_upstream_port_)});
-    }
+    std::vector<std::string> proxy_args{
+        "proxy",       "-service",   name,       "-service-addr", app->addr, "-listen",
+        "127.0.0.1:0", "-http-addr", agent_url_, "-workers",      "1"};
+    const bool with_upstream = upstreams_ && name == "web";
+    // Port 0: the sidecar picks a free port and names it in its listening line.
+    if (with_upstream) proxy_args.insert(proxy_args.end(), {"-upstream", "db:0"});
     auto sidecar = start(name + "-sidecar", proxy_args, {"event=listening", "listener=public"});
     if (!sidecar) return false;
     sidecars_[name] = sidecar->child;
+    std::optional<DemoUpstream> upstream;
+    if (with_upstream) {
+      const auto line = sidecar->child->wait_for_line(
+          {"event=listening", "listener=upstream", "upstream=db"}, 0, kStartTimeout);
+      if (!line) return fail("web's sidecar did not open its upstream listener for db");
+      web_upstream_port_ = port_of(log_field(*line, "addr"));
+      upstream = DemoUpstream{"db", web_upstream_port_};
+    }
     say("  " + name + " app" + std::string(10 - name.size(), ' ') +
         "pid=" + std::to_string(app->child->pid()) + "  " + app->addr);
-    say("  " + name + " sidecar" + std::string(6 - name.size(), ' ') +
-        "pid=" + std::to_string(sidecar->child->pid()) + "  " + sidecar->addr + " (mTLS) -> " +
-        app->addr + (upstream ? "; upstream db on 127.0.0.1:" +
-                                    std::to_string(web_upstream_port_)
-                              : std::string{}));
+    say("  " + name + " sidecar" + std::string(6 - name.size(), ' ') + "pid=" +
+        std::to_string(sidecar->child->pid()) + "  " + sidecar->addr + " (mTLS) -> " + app->addr +
+        (upstream ? "; upstream db on 127.0.0.1:" + std::to_string(web_upstream_port_)
+                  : std::string{}));
     auto registered = agent_->register_service(
         demo_registration(name, port_of(app->addr), port_of(sidecar->addr), upstream));
     if (!registered) return fail(registered.error());
   }
   say("Registered web, api and db with their sidecars in the agent (configs/*.json are the same "
       "registrations with fixed ports).");
+  // web's sidecar finds db's instances through a watch; probing through the upstream before it
+  // has seen them would look like a refusal.
+  if (upstreams_ && !sidecars_["web"]->wait_for_line(
+                        {"event=upstream_instances", "upstream=db", "count=1"}, 0, kStartTimeout)) {
+    return fail("web's sidecar did not see db's instance (log: " + sidecars_["web"]->log_path() +
+                ")");
+  }
   say("So that the final matrix shows both outcomes, web -> api is allowed from the start.");
   if (auto baseline = agent_->create_intention("web", "api", "allow"); !baseline) {
     return fail(baseline.error());
@@ -272,7 +261,8 @@ void Demo::wait_for_interrupt() {
   say("  export CONSUL_HTTP_ADDR=" + agent_url_);
   say("  " + self_ + " probe");
   say("  " + self_ + " probe -format json -junit probe.xml");
-  say("  curl -s -X PUT \"$CONSUL_HTTP_ADDR/v1/connect/intentions/exact?source=api&destination=db\" "
+  say("  curl -s -X PUT "
+      "\"$CONSUL_HTTP_ADDR/v1/connect/intentions/exact?source=api&destination=db\" "
       "-d '{\"Action\":\"allow\"}'");
   say("  " + self_ + " probe -source api -destination db");
   if (upstreams_) {

@@ -22,15 +22,14 @@ DemoResult<T> run_call(net::io_context& io, net::awaitable<consul::ApiResult<T>>
                        const std::string& what) {
   std::optional<consul::ApiResult<T>> out;
   std::string unexpected;
-  net::co_spawn(io, std::move(call),
-                [&](const std::exception_ptr& e, consul::ApiResult<T> r) {
-                  io.stop();  // the client keeps idle connections (work) alive
-                  if (e) {
-                    unexpected = what + ": unexpected error";
-                    return;
-                  }
-                  out = std::move(r);
-                });
+  net::co_spawn(io, std::move(call), [&](const std::exception_ptr& e, consul::ApiResult<T> r) {
+    io.stop();  // the client keeps idle connections (work) alive
+    if (e) {
+      unexpected = what + ": unexpected error";
+      return;
+    }
+    out = std::move(r);
+  });
   io.restart();
   io.run();
   if (!out) return Failure{unexpected.empty() ? what + ": did not finish" : unexpected};
@@ -59,8 +58,7 @@ DemoAgent::DemoAgent(consul::AgentConfig config) : agent_(io_.get_executor(), st
   agent_.set_request_timeout(std::chrono::seconds{10});
 }
 
-DemoResult<void> DemoAgent::register_service(
-    const consul::AgentServiceRegistration& registration) {
+DemoResult<void> DemoAgent::register_service(const consul::AgentServiceRegistration& registration) {
   return run_call(io_, agent_.register_service(registration, false),
                   "register " + registration.name);
 }
@@ -94,8 +92,8 @@ DemoResult<std::vector<consul::Intention>> DemoAgent::list_intentions() {
 }
 
 std::string format_intention_table(const std::vector<consul::Intention>& intentions) {
-  std::vector<std::array<std::string, 5>> rows{{"ID", "Source", "Action", "Destination",
-                                                "Precedence"}};
+  std::vector<std::array<std::string, 5>> rows{
+      {"ID", "Source", "Action", "Destination", "Precedence"}};
   for (const auto& i : intentions) {
     rows.push_back({i.id, i.source_cli_string(), i.action, i.destination_cli_string(),
                     std::to_string(i.precedence)});

@@ -30,14 +30,15 @@ int run_demo(std::span<char* const> args) {
       "Leave everything running at the end (until Ctrl-C) and print what to try next.")(
       "settle", po::value(&settle)->default_value(settle),
       "The probe's settle window (see gatehouse probe -h).")(
-      "log-dir", po::value(&log_dir), "Directory for the children's logs (default: a new temp dir).");
+      "log-dir", po::value(&log_dir),
+      "Directory for the children's logs (default: a new temp dir).");
   try {
     po::variables_map vm;
-    auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
-                      .options(d)
-                      .style(po::command_line_style::unix_style |
-                             po::command_line_style::allow_long_disguise)
-                      .run();
+    auto parsed =
+        po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
+            .options(d)
+            .style(po::command_line_style::unix_style | po::command_line_style::allow_long_disguise)
+            .run();
     for (const auto& opt : parsed.options) {
       if (opt.unregistered || opt.position_key >= 0) {
         std::cerr << "gatehouse demo: Should have no non-flag arguments.\n";

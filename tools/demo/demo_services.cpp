@@ -2,8 +2,7 @@
 
 namespace gatehouse::tools {
 
-consul::AgentServiceRegistration demo_registration(const std::string& name,
-                                                   std::uint16_t app_port,
+consul::AgentServiceRegistration demo_registration(const std::string& name, std::uint16_t app_port,
                                                    std::uint16_t sidecar_port,
                                                    const std::optional<DemoUpstream>& upstream) {
   consul::AgentServiceRegistration sidecar;

@@ -22,8 +22,7 @@ struct DemoUpstream {
 
 // {"ID": name, "Name": name, "Address": "127.0.0.1", "Port": app_port,
 //  "Connect": {"SidecarService": {"Port": sidecar_port, "Proxy": {"Upstreams": [...]}}}}
-consul::AgentServiceRegistration demo_registration(const std::string& name,
-                                                   std::uint16_t app_port,
+consul::AgentServiceRegistration demo_registration(const std::string& name, std::uint16_t app_port,
                                                    std::uint16_t sidecar_port,
                                                    const std::optional<DemoUpstream>& upstream);
 

@@ -13,8 +13,8 @@ namespace gatehouse::tools {
 
 namespace {
 
-using nlohmann::json;
 using consul::Failure;
+using nlohmann::json;
 
 std::string type_of(const json& j) {
   return j.is_string() ? "\"" + j.get<std::string>() + "\"" : j.dump() + " (" + j.type_name() + ")";
@@ -44,7 +44,8 @@ boost::system::result<ExpectPolicy, std::string> ExpectPolicy::parse(std::string
     const auto verdict = parse_policy_verdict(key);
     if (!verdict) return fail("/" + key, "unknown key (expected \"allow\" or \"deny\")");
     if (!list.is_array()) {
-      return fail("/" + key, "expected a list of [source, destination] pairs, got " + type_of(list));
+      return fail("/" + key,
+                  "expected a list of [source, destination] pairs, got " + type_of(list));
     }
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string pointer = "/" + key + "/" + std::to_string(i);
@@ -74,8 +75,8 @@ boost::system::result<ExpectPolicy, std::string> ExpectPolicy::load(const std::s
 
 std::optional<Verdict> ExpectPolicy::lookup(const std::string& source,
                                             const std::string& destination) const {
-  const std::array<std::pair<std::string, std::string>, 4> candidates{{
-      {source, destination}, {"*", destination}, {source, "*"}, {"*", "*"}}};
+  const std::array<std::pair<std::string, std::string>, 4> candidates{
+      {{source, destination}, {"*", destination}, {source, "*"}, {"*", "*"}}};
   for (const auto& key : candidates) {
     if (const auto it = entries_.find(key); it != entries_.end()) return it->second;
   }

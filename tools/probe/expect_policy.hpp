@@ -24,7 +24,7 @@ class ExpectPolicy {
   // Errors name the file and the JSON pointer of the bad field:
   //   `policy.json: /allow/1: expected [source, destination] (two service names), got "web"`.
   static boost::system::result<ExpectPolicy, std::string> parse(std::string_view text,
-                                                               const std::string& file_name);
+                                                                const std::string& file_name);
   static boost::system::result<ExpectPolicy, std::string> load(const std::string& path);
 
   std::optional<Verdict> lookup(const std::string& source, const std::string& destination) const;

@@ -25,8 +25,8 @@ void pad_to(std::ostringstream& out, const std::string& text, std::size_t width)
 
 std::string render_pair_line(const PairResult& pair) {
   std::string out = pair.source + " -> " + pair.destination + "  " + cell(&pair);
-  out += "  intention: " + (pair.intention.empty() ? std::string{"none (default policy)"}
-                                                   : pair.intention);
+  out += "  intention: " +
+         (pair.intention.empty() ? std::string{"none (default policy)"} : pair.intention);
   if (pair.policy) out += "  -expect: " + std::string{to_string(*pair.policy)};
   out += "  observed: " + pair.observed.reason;
   if (pair.mismatch()) out += "  MISMATCH: " + pair.mismatch_reason();
@@ -36,9 +36,9 @@ std::string render_pair_line(const PairResult& pair) {
 std::string render_matrix(const ProbeReport& report) {
   std::ostringstream out;
   const auto mismatches = report.mismatches();
-  out << "Probe (" << (report.mode == ProbeMode::direct
-                           ? "mTLS to each destination's sidecar"
-                           : "through each source sidecar's upstream listener")
+  out << "Probe ("
+      << (report.mode == ProbeMode::direct ? "mTLS to each destination's sidecar"
+                                           : "through each source sidecar's upstream listener")
       << "): " << report.pairs.size() << (report.pairs.size() == 1 ? " pair, " : " pairs, ")
       << mismatches << (mismatches == 1 ? " mismatch" : " mismatches") << "\n\n";
 

@@ -34,7 +34,7 @@ struct Target {
 };
 
 struct Plan {
-  ProbeReport report;  // pairs with expected/policy/intention filled in
+  ProbeReport report;           // pairs with expected/policy/intention filled in
   std::vector<Target> targets;  // one per report pair
   std::map<std::string, std::shared_ptr<const tls::TlsContext>> clients;  // per source
 };
@@ -119,7 +119,8 @@ net::awaitable<Result<Plan>> prepare(consul::AgentClient& agent, ProbeSettings s
     auto found = co_await connect_services(agent);
     if (!found) co_return Failure{found.error()};
     if (found->empty()) {
-      co_return Failure{"no service with a Connect sidecar or Connect-native instance in the catalog"};
+      co_return Failure{
+          "no service with a Connect sidecar or Connect-native instance in the catalog"};
     }
     if (settings.sources.empty()) settings.sources = *found;
     if (settings.destinations.empty()) settings.destinations = *found;
@@ -161,8 +162,8 @@ net::awaitable<Result<Plan>> prepare(consul::AgentClient& agent, ProbeSettings s
   for (const auto& pair : pairs) {
     auto allowed = co_await agent.intention_check(pair.source, pair.destination);
     if (!allowed) {
-      co_return Failure{agent_error(
-          "intentions check " + pair.source + " -> " + pair.destination, allowed.error())};
+      co_return Failure{agent_error("intentions check " + pair.source + " -> " + pair.destination,
+                                    allowed.error())};
     }
     PairResult result;
     result.source = pair.source;
@@ -172,10 +173,10 @@ net::awaitable<Result<Plan>> prepare(consul::AgentClient& agent, ProbeSettings s
     if (const auto it = matches->value.find(pair.source); it != matches->value.end()) {
       result.intention = first_matching(it->second, pair.destination);
     }
-    Target target = settings.mode == ProbeMode::direct
-                        ? direct_targets[pair.destination]
-                        : upstream_target(source_instances[pair.source], pair.source,
-                                          pair.destination);
+    Target target =
+        settings.mode == ProbeMode::direct
+            ? direct_targets[pair.destination]
+            : upstream_target(source_instances[pair.source], pair.source, pair.destination);
     if (target.dial) result.target = target.dial->label();
     plan.report.pairs.push_back(std::move(result));
     plan.targets.push_back(std::move(target));
@@ -196,8 +197,8 @@ net::awaitable<ConnectionFacts> observe(Target target,
     co_return facts;
   }
   if (tls) {
-    co_return co_await probe_mtls(*target.dial, std::move(client), target.expected,
-                                  connect_timeout, settle);
+    co_return co_await probe_mtls(*target.dial, std::move(client), target.expected, connect_timeout,
+                                  settle);
   }
   co_return co_await probe_plain(*target.dial, connect_timeout, settle);
 }
@@ -238,8 +239,8 @@ boost::system::result<ProbeReport, std::string> run_probe(const consul::AgentCon
     net::co_spawn(io,
                   observe(plan.targets[i], std::move(client), settings.mode,
                           settings.connect_timeout, settings.settle),
-                  [&facts, &pending, &io, i, settle = settings.settle](
-                      const std::exception_ptr& e, ConnectionFacts f) {
+                  [&facts, &pending, &io, i, settle = settings.settle](const std::exception_ptr& e,
+                                                                       ConnectionFacts f) {
                     if (e) {
                       f = ConnectionFacts{};
                       f.failure = "unexpected error while probing";

@@ -2,8 +2,8 @@
 // left behind (every PID it reports is gone).
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,34 +38,40 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
   expect_in(out, "Logs of every process: ");
   expect_in(out, "(default intention policy: deny)");
 
-  expect_in(out, "Step 1 - create: allow web -> db\n  $ gatehouse intention create -allow web db\n"
-                 "  Created: web => db (allow)\n"
-                 "  $ gatehouse probe -source web -destination db\n"
-                 "  web -> db  allow/allow  intention: web => db (allow)  observed: connection "
-                 "still open");
+  expect_in(out,
+            "Step 1 - create: allow web -> db\n  $ gatehouse intention create -allow web db\n"
+            "  Created: web => db (allow)\n"
+            "  $ gatehouse probe -source web -destination db\n"
+            "  web -> db  allow/allow  intention: web => db (allow)  observed: connection "
+            "still open");
   expect_in(out, "event=conn outcome=accepted src=spiffe://");
 
   expect_in(out, "Step 2 - list");
-  expect_in(out, "  ID  Source  Action  Destination  Precedence\n"
-                 "      web     allow   api          9\n"
-                 "      web     allow   db           9\n");
+  expect_in(out,
+            "  ID  Source  Action  Destination  Precedence\n"
+            "      web     allow   api          9\n"
+            "      web     allow   db           9\n");
 
   expect_in(out, "Step 3 - update: change web -> db to deny");
-  expect_in(out, "  web -> db  deny/deny  intention: web => db (deny)  observed: the sidecar "
-                 "closed the connection (close_notify)");
-  expect_in(out, "reason=\"Matched L4 intention: default/web => default/db (Precedence: 9, "
-                 "Action: DENY)\"");
+  expect_in(out,
+            "  web -> db  deny/deny  intention: web => db (deny)  observed: the sidecar "
+            "closed the connection (close_notify)");
+  expect_in(out,
+            "reason=\"Matched L4 intention: default/web => default/db (Precedence: 9, "
+            "Action: DENY)\"");
 
-  expect_in(out, "Step 4 - delete: remove web -> db\n  $ gatehouse intention delete web db\n"
-                 "  Intention deleted.");
+  expect_in(out,
+            "Step 4 - delete: remove web -> db\n  $ gatehouse intention delete web db\n"
+            "  Intention deleted.");
   expect_in(out, "  web -> db  deny/deny  intention: none (default policy)");
   expect_in(out, "reason=\"Default intention policy\"");
 
-  expect_in(out, "Probe (mTLS to each destination's sidecar): 6 pairs, 0 mismatches\n\n"
-                 "source \\ destination  api          db         web\n"
-                 "api                   -            deny/deny  deny/deny\n"
-                 "db                    deny/deny    -          deny/deny\n"
-                 "web                   allow/allow  deny/deny  -\n");
+  expect_in(out,
+            "Probe (mTLS to each destination's sidecar): 6 pairs, 0 mismatches\n\n"
+            "source \\ destination  api          db         web\n"
+            "api                   -            deny/deny  deny/deny\n"
+            "db                    deny/deny    -          deny/deny\n"
+            "web                   allow/allow  deny/deny  -\n");
   expect_in(out, "Result: every observed outcome matched the expectation.");
 
   const auto pids = stopped_pids(out);

@@ -45,21 +45,27 @@ class ProbeTest : public ::testing::Test {
           "127.0.0.1:0", "-http-addr", agent_.base_url(), "-workers", "1"});
       const auto sidecar_line = sidecar->wait_for_line("event=listening listener=public", 20s);
       ASSERT_TRUE(sidecar_line) << sidecar->output();
-      const json registration{
-          {"ID", name},
-          {"Name", name},
-          {"Address", "127.0.0.1"},
-          {"Port", port_of(app_addr)},
-          {"Connect",
-           {{"SidecarService", {{"Port", port_of(field(*sidecar_line, "addr"))}}}}}};
-      const auto r = agent_.put("/v1/agent/service/register", registration.dump());
-      ASSERT_EQ(r.status, 200) << r.body;
+      app_addr_[name] = app_addr;
       sidecar_addr_[name] = field(*sidecar_line, "addr");
+      register_service(name, json::array());
       apps_[name] = std::move(app);
       sidecars_[name] = std::move(sidecar);
     }
     put_intention("web", "db", "allow");
     put_intention("api", "db", "deny");
+  }
+
+  // `name` with its sidecar (and the sidecar's upstreams) in the agent.
+  void register_service(const std::string& name, const json& upstreams) {
+    json sidecar{{"Port", port_of(sidecar_addr_[name])}};
+    if (!upstreams.empty()) sidecar["Proxy"] = {{"Upstreams", upstreams}};
+    const json registration{{"ID", name},
+                            {"Name", name},
+                            {"Address", "127.0.0.1"},
+                            {"Port", port_of(app_addr_[name])},
+                            {"Connect", {{"SidecarService", sidecar}}}};
+    const auto r = agent_.put("/v1/agent/service/register", registration.dump());
+    ASSERT_EQ(r.status, 200) << r.body;
   }
 
   void put_intention(const std::string& src, const std::string& dst, const std::string& action) {
@@ -87,6 +93,7 @@ class ProbeTest : public ::testing::Test {
   std::map<std::string, std::unique_ptr<ChildProcess>> apps_;
   std::map<std::string, std::unique_ptr<ChildProcess>> sidecars_;
   std::map<std::string, std::string> sidecar_addr_;
+  std::map<std::string, std::string> app_addr_;
 };
 
 TEST_F(ProbeTest, EveryPairMatchesJsonAndJunit) {
@@ -155,8 +162,8 @@ TEST_F(ProbeTest, MatrixForChosenPairs) {
 TEST_F(ProbeTest, PlantedMismatchFromExpectFile) {
   const TempFile policy{R"({"deny": [["web", "db"]], "allow": [["api", "db"]]})"};
   const TempFile junit{""};
-  const auto r = probe({"-destination", "db", "-expect", policy.path(), "-format", "json",
-                        "-junit", junit.path()});
+  const auto r = probe(
+      {"-destination", "db", "-expect", policy.path(), "-format", "json", "-junit", junit.path()});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   const auto doc = json::parse(r.out);
   EXPECT_EQ(doc["summary"], (json{{"pairs", 2}, {"mismatches", 2}}));
@@ -187,6 +194,32 @@ TEST_F(ProbeTest, StoppedSidecarIsUnreachable) {
   EXPECT_EQ(web_db["observed"], "unreachable");
   EXPECT_EQ(web_db["reason"], "connect " + db_addr + ": Connection refused");
   EXPECT_EQ(web_db["mismatch_reason"], "intentions expect allow, observed unreachable");
+}
+
+TEST_F(ProbeTest, ViaUpstreamDialsTheSourceSidecarsUpstreamListener) {
+  // A silent local listener stands in for web's upstream listener for db: the probe must find
+  // it in web's sidecar registration (Proxy.Upstreams) and connect there with a plain socket.
+  ChildProcess listener{{GATEHOUSE_BINARY, "echo", "-listen", "127.0.0.1:0", "-http"}};
+  const auto line = listener.wait_for_line("event=listening");
+  ASSERT_TRUE(line) << listener.output();
+  const auto upstream_addr = field(*line, "addr");
+  register_service("web", json::array({{{"DestinationName", "db"},
+                                        {"LocalBindAddress", "127.0.0.1"},
+                                        {"LocalBindPort", port_of(upstream_addr)}}}));
+
+  const auto r = probe({"-via-upstream", "-source", "web", "-destination", "db", "-destination",
+                        "api", "-format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // web has no upstream for api
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["mode"], "via-upstream");
+  const auto& web_db = pair(doc, "web", "db");
+  EXPECT_EQ(web_db["target"], upstream_addr);
+  EXPECT_EQ(web_db["observed"], "allow");
+  EXPECT_EQ(web_db["mismatch"], false);
+  EXPECT_TRUE(listener.wait_for_line("event=accept component=echo count=1"));
+  const auto& web_api = pair(doc, "web", "api");
+  EXPECT_EQ(web_api["observed"], "unreachable");
+  EXPECT_EQ(web_api["reason"], "no sidecar of web has an upstream for api");
 }
 
 TEST(ProbeErrors, AgentDownIsExitTwo) {

@@ -31,9 +31,9 @@ TEST(ProbeOptions, Defaults) {
 }
 
 TEST(ProbeOptions, RepeatableListsAndFlags) {
-  auto o = parse({"-source", "web", "-source=api", "-destination", "db", "-format", "json",
-                  "-junit", "out.xml", "-settle", "250ms", "-via-upstream", "-http-addr",
-                  "127.0.0.1:9"});
+  auto o =
+      parse({"-source", "web", "-source=api", "-destination", "db", "-format", "json", "-junit",
+             "out.xml", "-settle", "250ms", "-via-upstream", "-http-addr", "127.0.0.1:9"});
   ASSERT_TRUE(o) << o.error();
   EXPECT_EQ(o->settings.sources, (std::vector<std::string>{"web", "api"}));
   EXPECT_EQ(o->settings.destinations, (std::vector<std::string>{"db"}));

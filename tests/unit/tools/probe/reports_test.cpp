@@ -119,7 +119,9 @@ TEST(Reports, JunitOneTestcasePerPairWithFailures) {
   EXPECT_EQ(xml.substr(xml.size() - 29), "  </testsuite>\n</testsuites>\n");
 }
 
-TEST(Reports, XmlEscape) { EXPECT_EQ(xml_escape(R"(<a & "b" 'c'>)"), "&lt;a &amp; &quot;b&quot; &apos;c&apos;&gt;"); }
+TEST(Reports, XmlEscape) {
+  EXPECT_EQ(xml_escape(R"(<a & "b" 'c'>)"), "&lt;a &amp; &quot;b&quot; &apos;c&apos;&gt;");
+}
 
 }  // namespace
 }  // namespace gatehouse::tools
