@@ -342,6 +342,27 @@ net::awaitable<ApiResult<void>> AgentClient::pass_ttl_check(std::string check_id
   co_return ApiResult<void>{};
 }
 
+// --- Catalog
+
+net::awaitable<ApiResult<std::map<std::string, std::vector<std::string>>>>
+AgentClient::catalog_services() {
+  using Services = std::map<std::string, std::vector<std::string>>;
+  auto r = co_await send(make("GET", "/v1/catalog/services", request_timeout_));
+  if (!r) co_return failed<Services>(r.error());
+  auto body = parse(*r);
+  if (!body) co_return failed<Services>(body.error());
+  if (!body->is_object()) co_return invalid<Services>("expected a JSON object of service names");
+  Services out;
+  for (const auto& [name, tags] : body->items()) {
+    auto& list = out[name];
+    if (!tags.is_array()) continue;  // Consul always sends a list; tolerate null
+    for (const auto& tag : tags) {
+      if (tag.is_string()) list.push_back(tag.get<std::string>());
+    }
+  }
+  co_return out;
+}
+
 // --- Status
 
 net::awaitable<ApiResult<std::string>> AgentClient::status_leader() {

@@ -142,6 +142,11 @@ class AgentClient {
   // client's Agent().PassTTL). An unknown check is an ApiError with the agent's status and text.
   boost::asio::awaitable<ApiResult<void>> pass_ttl_check(std::string check_id, std::string note);
 
+  // --- Catalog.
+  // GET /v1/catalog/services: every registered service name with its tags.
+  boost::asio::awaitable<ApiResult<std::map<std::string, std::vector<std::string>>>>
+  catalog_services();
+
   // --- Status.
   boost::asio::awaitable<ApiResult<std::string>> status_leader();
 

@@ -5,9 +5,11 @@
 #include <span>
 #include <string_view>
 
+#include "tools/demo/demo_main.hpp"
 #include "tools/dev_agent/dev_agent_main.hpp"
 #include "tools/echo_app/echo_main.hpp"
 #include "tools/intention/intention_main.hpp"
+#include "tools/probe/probe_main.hpp"
 #include "tools/proxy/proxy_main.hpp"
 #include "tools/subcommand.hpp"
 
@@ -16,12 +18,16 @@ namespace {
 using gatehouse::tools::Subcommand;
 
 constexpr std::array kCommands{
+    Subcommand{"demo", "Runs the intention walkthrough: dev agent, three services, sidecars, probe",
+               gatehouse::tools::run_demo},
     Subcommand{"dev-agent", "Runs a Consul-compatible development agent (Connect subset)",
                gatehouse::tools::run_dev_agent},
     Subcommand{"echo", "Runs a TCP echo (or -http) app for tests and demos",
                gatehouse::tools::run_echo},
     Subcommand{"intention", "Manages intentions: create, update, delete, get, list, check, match",
                gatehouse::tools::run_intention},
+    Subcommand{"probe", "Tests intentions with real mTLS connections and prints a matrix",
+               gatehouse::tools::run_probe_command},
     Subcommand{"proxy", "Runs a Connect sidecar proxy (mTLS, intentions, decision logs)",
                gatehouse::tools::run_proxy},
     Subcommand{"version", "Prints the Gatehouse version", gatehouse::tools::run_version},

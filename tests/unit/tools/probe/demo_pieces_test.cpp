@@ -1,0 +1,88 @@
+// The demo's pure pieces: log fields, the registrations (kept equal to configs/), the list table.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tools/demo/demo_agent.hpp"
+#include "tools/demo/demo_services.hpp"
+#include "tools/demo/log_field.hpp"
+#include "tools/probe/expect_policy.hpp"
+
+namespace gatehouse::tools {
+namespace {
+
+consul::AgentServiceRegistration load_registration(const std::string& name) {
+  std::ifstream in{std::string{GATEHOUSE_CONFIGS_DIR} + "/" + name + ".json"};
+  EXPECT_TRUE(in) << name;
+  return nlohmann::json::parse(in).get<consul::AgentServiceRegistration>();
+}
+
+TEST(DemoServices, RegistrationsMatchConfigs) {
+  EXPECT_EQ(demo_registration("web", 8080, 21000, DemoUpstream{"db", 9191}),
+            load_registration("web"));
+  EXPECT_EQ(demo_registration("api", 8081, 21001, std::nullopt), load_registration("api"));
+  EXPECT_EQ(demo_registration("db", 8082, 21002, std::nullopt), load_registration("db"));
+}
+
+TEST(DemoServices, RegistrationJson) {
+  const nlohmann::json j = demo_registration("db", 8082, 21002, std::nullopt);
+  EXPECT_EQ(j, nlohmann::json::parse(R"({"ID":"db","Name":"db","Address":"127.0.0.1",
+      "Port":8082,"Connect":{"SidecarService":{"Port":21002}}})"));
+}
+
+TEST(DemoConfigs, ExpectExampleParses) {
+  auto p = ExpectPolicy::load(std::string{GATEHOUSE_CONFIGS_DIR} + "/expect.json");
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->lookup("web", "db"), Verdict::allow);
+  EXPECT_EQ(p->lookup("db", "web"), Verdict::deny);
+  EXPECT_EQ(p->lookup("api", "db"), Verdict::deny);
+}
+
+TEST(DemoConfigs, IntentionFilesAreIntentions) {
+  for (const auto* name : {"web-db-allow", "web-db-deny", "web-api-allow"}) {
+    std::ifstream in{std::string{GATEHOUSE_CONFIGS_DIR} + "/intentions/" + name + ".json"};
+    ASSERT_TRUE(in) << name;
+    auto ixn = nlohmann::json::parse(in).get<consul::Intention>();
+    // The agent fills in the default namespace before validating, as for any CE intention.
+    if (ixn.source_ns.empty()) ixn.source_ns = "default";
+    if (ixn.destination_ns.empty()) ixn.destination_ns = "default";
+    EXPECT_EQ(ixn.source_name, "web") << name;
+    const auto errors = ixn.validate_legacy();
+    EXPECT_TRUE(errors.empty()) << name << ": " << (errors.empty() ? "" : errors.front());
+  }
+}
+
+TEST(LogField, PlainAndQuotedValues) {
+  const std::string line =
+      R"x(level=warn event=conn outcome=denied src_service=web reason="Matched L4 intention: )x"
+      R"x(default/web => default/db (Precedence: 9, Action: DENY)" conn=2)x";
+  EXPECT_EQ(log_field(line, "outcome"), "denied");
+  EXPECT_EQ(log_field(line, "service"), "");  // not a suffix of src_service
+  EXPECT_EQ(log_field(line, "reason"),
+            "Matched L4 intention: default/web => default/db (Precedence: 9, Action: DENY)");
+  EXPECT_EQ(log_field(line, "conn"), "2");
+  EXPECT_EQ(log_field("event=listening component=dev-agent addr=127.0.0.1:41234", "addr"),
+            "127.0.0.1:41234");
+}
+
+TEST(IntentionTable, ConsulColumns) {
+  consul::Intention a;
+  a.source_ns = a.destination_ns = "default";
+  a.source_name = "web";
+  a.destination_name = "db";
+  a.action = "allow";
+  a.precedence = 9;
+  consul::Intention b = a;
+  b.destination_name = "api";
+  b.id = "36a6cf15-5f0e-a388-163e-0f608009704a";
+  b.action = "deny";
+  EXPECT_EQ(format_intention_table({a, b}),
+            "ID                                    Source  Action  Destination  Precedence\n"
+            "                                      web     allow   db           9\n"
+            "36a6cf15-5f0e-a388-163e-0f608009704a  web     deny    api          9\n");
+}
+
+}  // namespace
+}  // namespace gatehouse::tools

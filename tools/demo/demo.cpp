@@ -1,0 +1,319 @@
+#include "tools/demo/demo.hpp"
+
+#include <array>
+
+#include "tools/demo/demo_services.hpp"
+#include "tools/demo/log_field.hpp"
+#include "tools/probe/matrix_report.hpp"
+#include "tools/probe/probe_run.hpp"
+#include "tools/proxy/proxy_options.hpp"
+
+namespace gatehouse::tools {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kStartTimeout = 20s;
+constexpr auto kLogLineTimeout = 5s;
+constexpr auto kStopGrace = 5s;
+
+std::uint16_t port_of(const std::string& addr) {
+  const auto colon = addr.rfind(':');
+  if (colon == std::string::npos) return 0;
+  try {
+    const int port = std::stoi(addr.substr(colon + 1));
+    return port > 0 && port <= 65535 ? static_cast<std::uint16_t>(port) : 0;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// Whether this build's `gatehouse proxy` accepts -upstream (the outbound half of the sidecar).
+bool proxy_supports_upstreams() {
+  std::array<std::string, 8> args{"-service", "web",         "-service-addr", "127.0.0.1:1",
+                                  "-listen",  "127.0.0.1:0", "-upstream",     "db:1"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  const consul::EnvGetter no_env = [](std::string_view) { return std::optional<std::string>{}; };
+  return parse_proxy_options(argv, no_env).has_value();
+}
+
+}  // namespace
+
+Demo::Demo(std::string self, std::string log_dir, std::ostream& out)
+    : self_(std::move(self)), log_dir_(std::move(log_dir)), out_(out) {}
+
+Demo::~Demo() { stop_all(); }
+
+void Demo::say(const std::string& text) { out_ << text << std::endl; }
+
+bool Demo::fail(const std::string& what) {
+  say("\nERROR: " + what);
+  return false;
+}
+
+void Demo::interrupt() {
+  interrupted_ = true;
+  const std::lock_guard lock{mutex_};
+  for (const auto& c : children_) c->wake();
+  interrupted_cv_.notify_all();
+}
+
+std::optional<Demo::Started> Demo::start(const std::string& name, std::vector<std::string> args,
+                                         const std::vector<std::string>& ready) {
+  args.insert(args.begin(), self_);
+  const std::string log = log_dir_ + "/" + name + ".log";
+  auto child = ChildProcess::start(name, args, log);
+  if (!child) {
+    fail("cannot start " + name + ": " + child.error());
+    return std::nullopt;
+  }
+  ChildProcess* raw = child->get();
+  {
+    const std::lock_guard lock{mutex_};
+    children_.push_back(std::move(*child));
+    if (interrupted_) raw->wake();
+  }
+  const auto line = raw->wait_for_line(ready, 0, kStartTimeout);
+  if (!line) {
+    if (!interrupted_) {
+      fail(name + " did not start (log: " + log + "); its last lines:\n" + raw->tail(10));
+    }
+    return std::nullopt;
+  }
+  return Started{raw, log_field(*line, "addr")};
+}
+
+bool Demo::setup() {
+  say("Starting a dev agent, three apps and their Gatehouse sidecars (each a child process):");
+  auto agent = start(
+      "dev-agent", {"dev-agent", "-http-addr", "127.0.0.1:0", "-default-intention-policy", "deny"},
+      {"event=listening", "component=dev-agent"});
+  if (!agent) return false;
+  agent_url_ = "http://" + agent->addr;
+  agent_config_.address.host_port = agent->addr;
+  agent_ = std::make_unique<DemoAgent>(agent_config_);
+  say("  dev-agent     pid=" + std::to_string(agent->child->pid()) + "  " + agent_url_ +
+      "  (default intention policy: deny)");
+
+  upstreams_ = proxy_supports_upstreams();
+
+  for (const auto name_view : kDemoServices) {
+    const std::string name{name_view};
+    auto app = start(name + "-app", {"echo", "-listen", "127.0.0.1:0", "-http", "-name", name},
+                     {"event=listening", "component=echo"});
+    if (!app) return false;
+    std::vector<std::string> proxy_args{
+        "proxy",       "-service",   name,       "-service-addr", app->addr, "-listen",
+        "127.0.0.1:0", "-http-addr", agent_url_, "-workers",      "1"};
+    const bool with_upstream = upstreams_ && name == "web";
+    // Port 0: the sidecar picks a free port and names it in its listening line.
+    if (with_upstream) proxy_args.insert(proxy_args.end(), {"-upstream", "db:0"});
+    auto sidecar = start(name + "-sidecar", proxy_args, {"event=listening", "listener=public"});
+    if (!sidecar) return false;
+    sidecars_[name] = sidecar->child;
+    std::optional<DemoUpstream> upstream;
+    if (with_upstream) {
+      const auto line = sidecar->child->wait_for_line(
+          {"event=listening", "listener=upstream", "upstream=db"}, 0, kStartTimeout);
+      if (!line) return fail("web's sidecar did not open its upstream listener for db");
+      web_upstream_port_ = port_of(log_field(*line, "addr"));
+      upstream = DemoUpstream{"db", web_upstream_port_};
+    }
+    say("  " + name + " app" + std::string(10 - name.size(), ' ') +
+        "pid=" + std::to_string(app->child->pid()) + "  " + app->addr);
+    say("  " + name + " sidecar" + std::string(6 - name.size(), ' ') + "pid=" +
+        std::to_string(sidecar->child->pid()) + "  " + sidecar->addr + " (mTLS) -> " + app->addr +
+        (upstream ? "; upstream db on 127.0.0.1:" + std::to_string(web_upstream_port_)
+                  : std::string{}));
+    auto registered = agent_->register_service(
+        demo_registration(name, port_of(app->addr), port_of(sidecar->addr), upstream));
+    if (!registered) return fail(registered.error());
+  }
+  say("Registered web, api and db with their sidecars in the agent (configs/*.json are the same "
+      "registrations with fixed ports).");
+  // web's sidecar finds db's instances through a watch; probing through the upstream before it
+  // has seen them would look like a refusal.
+  if (upstreams_ && !sidecars_["web"]->wait_for_line(
+                        {"event=upstream_instances", "upstream=db", "count=1"}, 0, kStartTimeout)) {
+    return fail("web's sidecar did not see db's instance (log: " + sidecars_["web"]->log_path() +
+                ")");
+  }
+  say("So that the final matrix shows both outcomes, web -> api is allowed from the start.");
+  if (auto baseline = agent_->create_intention("web", "api", "allow"); !baseline) {
+    return fail(baseline.error());
+  }
+  return true;
+}
+
+bool Demo::probe_and_explain(const std::string& src, const std::string& dst, Verdict want,
+                             ProbeMode mode) {
+  ProbeSettings settings;
+  settings.sources = {src};
+  settings.destinations = {dst};
+  settings.mode = mode;
+  settings.settle = settle_;
+  say(std::string{"  $ gatehouse probe -source "} + src + " -destination " + dst +
+      (mode == ProbeMode::via_upstream ? " -via-upstream" : ""));
+  auto report = run_probe(agent_config_, settings);
+  if (!report) return fail("probe: " + report.error());
+  if (report->pairs.size() != 1) return fail("probe: expected one pair");
+  const auto& pair = report->pairs.front();
+  say("  " + render_pair_line(pair));
+  if (pair.mismatch() || pair.observed.verdict != want) {
+    ++mismatches_;
+    say("  UNEXPECTED: the demo expected " + std::string{to_string(want)} + ".");
+  }
+  return true;
+}
+
+void Demo::show_sidecar_line(const std::string& dst, const std::string& src,
+                             std::string_view outcome, std::size_t from) {
+  const auto line = sidecars_[dst]->wait_for_line(
+      {"event=conn", "outcome=" + std::string{outcome}, "src_service=" + src}, from,
+      kLogLineTimeout);
+  if (!line) {
+    say("  (no outcome=" + std::string{outcome} + " line from " + dst + "'s sidecar; see " +
+        sidecars_[dst]->log_path() + ")");
+    ++mismatches_;
+    return;
+  }
+  say("  " + dst + "'s sidecar logged:\n    " + *line);
+}
+
+bool Demo::step_create() {
+  say("\nStep 1 - create: allow web -> db");
+  say("  $ gatehouse intention create -allow web db");
+  if (auto r = agent_->create_intention("web", "db", "allow"); !r) return fail(r.error());
+  say("  Created: web => db (allow)");
+  const auto mark = sidecars_["db"]->line_count();
+  if (!probe_and_explain("web", "db", Verdict::allow)) return false;
+  say("  -> web reaches db: the probe presented web's certificate (from the agent), db's sidecar\n"
+      "     verified it, asked the agent (authorize) and opened the connection to the db app.");
+  show_sidecar_line("db", "web", "accepted", mark);
+  if (upstreams_ && !probe_and_explain("web", "db", Verdict::allow, ProbeMode::via_upstream)) {
+    return false;
+  }
+  return true;
+}
+
+bool Demo::step_list() {
+  say("\nStep 2 - list: what the agent holds now");
+  say("  $ gatehouse intention list");
+  auto list = agent_->list_intentions();
+  if (!list) return fail(list.error());
+  std::string table = format_intention_table(*list);
+  for (std::size_t pos = 0; pos < table.size();) {
+    const auto end = table.find('\n', pos);
+    say("  " + table.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  say("  -> exact-API intentions have no ID; precedence 9 = exact source and destination.");
+  return true;
+}
+
+bool Demo::step_update() {
+  say("\nStep 3 - update: change web -> db to deny");
+  say("  $ gatehouse intention update -deny web db");
+  if (auto r = agent_->update_intention("web", "db", "deny"); !r) return fail(r.error());
+  say("  Updated: web => db (deny)");
+  const auto mark = sidecars_["db"]->line_count();
+  if (!probe_and_explain("web", "db", Verdict::deny)) return false;
+  say("  -> web is refused: the TLS handshake succeeds (web's certificate is valid), then db's\n"
+      "     sidecar gets a deny from the agent and closes at once (close_notify, zero bytes);\n"
+      "     the db app never sees the connection.");
+  show_sidecar_line("db", "web", "denied", mark);
+  if (upstreams_ && !probe_and_explain("web", "db", Verdict::deny, ProbeMode::via_upstream)) {
+    return false;
+  }
+  return true;
+}
+
+bool Demo::step_delete() {
+  say("\nStep 4 - delete: remove web -> db");
+  say("  $ gatehouse intention delete web db");
+  if (auto r = agent_->delete_intention("web", "db"); !r) return fail(r.error());
+  say("  Intention deleted.");
+  const auto mark = sidecars_["db"]->line_count();
+  if (!probe_and_explain("web", "db", Verdict::deny)) return false;
+  say("  -> no intention matches any more, so the agent's default policy decides (deny here:\n"
+      "     the dev agent runs with -default-intention-policy deny, i.e. zero trust).");
+  show_sidecar_line("db", "web", "denied", mark);
+  return true;
+}
+
+bool Demo::final_matrix() {
+  say("\nStep 5 - test everything: every service to every other, over real mTLS");
+  say("  $ gatehouse probe");
+  ProbeSettings settings;
+  settings.settle = settle_;
+  auto report = run_probe(agent_config_, settings);
+  if (!report) return fail("probe: " + report.error());
+  say("");
+  out_ << render_matrix(*report) << std::flush;
+  mismatches_ += report->mismatches();
+  return true;
+}
+
+void Demo::wait_for_interrupt() {
+  say("\nEverything keeps running (-keep). In another shell:");
+  say("  export CONSUL_HTTP_ADDR=" + agent_url_);
+  say("  " + self_ + " probe");
+  say("  " + self_ + " probe -format json -junit probe.xml");
+  say("  curl -s -X PUT "
+      "\"$CONSUL_HTTP_ADDR/v1/connect/intentions/exact?source=api&destination=db\" "
+      "-d '{\"Action\":\"allow\"}'");
+  say("  " + self_ + " probe -source api -destination db");
+  if (upstreams_) {
+    say("  curl -s http://127.0.0.1:" + std::to_string(web_upstream_port_) +
+        "/   # web's upstream listener for db");
+  }
+  say("Logs: " + log_dir_ + ". Press Ctrl-C to stop everything.");
+  std::unique_lock lock{mutex_};
+  interrupted_cv_.wait(lock, [this] { return interrupted_.load(); });
+}
+
+void Demo::stop_all() {
+  std::vector<std::unique_ptr<ChildProcess>> children;
+  {
+    const std::lock_guard lock{mutex_};
+    children.swap(children_);
+  }
+  if (children.empty()) return;
+  sidecars_.clear();
+  std::string pids;
+  // Sidecars and apps first, the agent last (reverse start order).
+  for (auto it = children.rbegin(); it != children.rend(); ++it) {
+    (*it)->stop(kStopGrace);
+    pids += " " + std::to_string((*it)->pid());
+  }
+  say("\nStopped " + std::to_string(children.size()) + " processes (pids" + pids +
+      "). Logs: " + log_dir_);
+}
+
+int Demo::run(const DemoOptions& options) {
+  settle_ = options.settle;
+  say("Gatehouse demo: create -> verify -> change -> test, with real mTLS traffic.");
+  say("Logs of every process: " + log_dir_ + "\n");
+  bool ok = setup();
+  using Step = bool (Demo::*)();
+  for (const Step step : {&Demo::step_create, &Demo::step_list, &Demo::step_update,
+                          &Demo::step_delete, &Demo::final_matrix}) {
+    if (!ok || interrupted_) break;
+    ok = (this->*step)();
+  }
+  const bool finished = ok && !interrupted_;
+  if (finished) {
+    say(mismatches_ == 0
+            ? "\nResult: every observed outcome matched the expectation."
+            : "\nResult: " + std::to_string(mismatches_) + " observation(s) did not match.");
+    if (options.keep) wait_for_interrupt();
+  } else if (interrupted_) {
+    say("\nInterrupted.");
+  }
+  stop_all();
+  return finished && mismatches_ == 0 ? 0 : 1;
+}
+
+}  // namespace gatehouse::tools

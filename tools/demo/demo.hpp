@@ -1,0 +1,88 @@
+#pragma once
+// `gatehouse demo`: a dev agent, three echo apps (web, api, db) each behind a `gatehouse proxy`
+// sidecar, all child processes of this binary; then the four steps of the intention loop with
+// real traffic (create, list, update, delete) and the probe's matrix. Every child's output goes
+// to a log directory; every child is stopped on exit, on error and on Ctrl-C/SIGTERM.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "consul/agent_config.hpp"
+#include "tools/demo/child_process.hpp"
+#include "tools/demo/demo_agent.hpp"
+#include "tools/probe/probe_report.hpp"
+
+namespace gatehouse::tools {
+
+struct DemoOptions {
+  bool keep = false;  // leave everything running until Ctrl-C
+  std::chrono::milliseconds settle{1000};
+  bool help = false;
+};
+
+class Demo {
+ public:
+  // `self` is this binary (its children run `self dev-agent`, `self proxy`, ...).
+  Demo(std::string self, std::string log_dir, std::ostream& out);
+  ~Demo();
+  Demo(const Demo&) = delete;
+  Demo& operator=(const Demo&) = delete;
+
+  // 0: every observed outcome matched the expectation; 1: a mismatch, an error or an interrupt
+  // before the end.
+  int run(const DemoOptions& options);
+  // From the signal thread: ends waits at once; run() stops everything and returns.
+  void interrupt();
+
+ private:
+  struct Started {
+    ChildProcess* child = nullptr;
+    std::string addr;  // from the ready line's addr=
+  };
+  std::optional<Started> start(const std::string& name, std::vector<std::string> args,
+                               const std::vector<std::string>& ready);
+  bool setup();
+  bool step_create();
+  bool step_list();
+  bool step_update();
+  bool step_delete();
+  bool final_matrix();
+  void wait_for_interrupt();
+  void stop_all();
+
+  // Probes src -> dst and prints the command and the result; counts a mismatch when the
+  // observation is not `want` or differs from the intentions.
+  bool probe_and_explain(const std::string& src, const std::string& dst, Verdict want,
+                         ProbeMode mode = ProbeMode::direct);
+  // Shows db's sidecar line about web's last connection (outcome=accepted|denied).
+  void show_sidecar_line(const std::string& dst, const std::string& src, std::string_view outcome,
+                         std::size_t from);
+  bool fail(const std::string& what);
+  void say(const std::string& text);
+
+  std::string self_;
+  std::string log_dir_;
+  std::ostream& out_;
+  std::chrono::milliseconds settle_{1000};
+  std::mutex mutex_;
+  std::condition_variable interrupted_cv_;
+  std::atomic<bool> interrupted_{false};
+  std::vector<std::unique_ptr<ChildProcess>> children_;
+  std::map<std::string, ChildProcess*> sidecars_;
+  consul::AgentConfig agent_config_;
+  std::string agent_url_;
+  std::unique_ptr<DemoAgent> agent_;
+  bool upstreams_ = false;
+  std::uint16_t web_upstream_port_ = 0;
+  std::size_t mismatches_ = 0;
+};
+
+}  // namespace gatehouse::tools

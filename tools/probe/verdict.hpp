@@ -1,0 +1,18 @@
+#pragma once
+// What a probe says about one source -> destination pair: the policy's answer (allow/deny) and
+// what a real connection showed (allow, deny, or unreachable: no answer either way).
+
+#include <optional>
+#include <string_view>
+
+namespace gatehouse::tools {
+
+enum class Verdict { allow, deny, unreachable };
+
+// "allow", "deny", "unreachable".
+std::string_view to_string(Verdict v);
+
+// The inverse for "allow"/"deny" (the only words a policy file may use).
+std::optional<Verdict> parse_policy_verdict(std::string_view text);
+
+}  // namespace gatehouse::tools
