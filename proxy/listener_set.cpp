@@ -24,11 +24,11 @@ boost::system::result<void, std::string> ListenerSet::apply(const ProxyConfig& c
   const bool public_same = config.has_listener && public_ && public_addr_ == config.listen;
   if (!public_same) {
     if (public_) {
-      public_->stop();
       log_fields(spdlog::level::info, LogFields{}
                                           .add("event", "listener_stopped")
                                           .add("listener", "public")
                                           .add("addr", format_endpoint(public_->local_endpoint())));
+      public_->stop();
       retired_public_.push_back(std::move(public_));  // its accept loop ends later
       public_started_ = false;
     }
@@ -51,12 +51,12 @@ boost::system::result<void, std::string> ListenerSet::apply(const ProxyConfig& c
       kept.push_back(std::move(listener));
       continue;
     }
-    listener->stop();
     log_fields(spdlog::level::info, LogFields{}
                                         .add("event", "listener_stopped")
                                         .add("listener", "upstream")
                                         .add("upstream", listener->config().destination_name)
                                         .add("addr", format_endpoint(listener->local_endpoint())));
+    listener->stop();
     retired_.push_back(std::move(listener));
   }
   upstreams_ = std::move(kept);

@@ -95,12 +95,15 @@ class Drain {
 // then reconfigured through its ListenerSet.
 class Sidecar {
  public:
-  Sidecar(net::io_context& control, consul::AgentConfig agent)
-      : control_(control), agent_(std::move(agent)), runtime_(std::make_shared<Runtime>()) {}
+  // `pool` must outlive `control`: operations still queued on the control context when it is
+  // destroyed (an aborted accept onto a worker's context) refer to the workers' contexts.
+  Sidecar(net::io_context& control, consul::AgentConfig agent, WorkerPool& pool)
+      : control_(control),
+        agent_(std::move(agent)),
+        runtime_(std::make_shared<Runtime>()),
+        pool_(&pool) {}
 
-  ~Sidecar() {
-    if (pool_) pool_->stop_and_join();
-  }
+  ~Sidecar() { pool_->stop_and_join(); }
   Sidecar(const Sidecar&) = delete;
   Sidecar& operator=(const Sidecar&) = delete;
 
@@ -113,12 +116,6 @@ class Sidecar {
       if (!app) return app.error();
       runtime_->local_app = *app;
     }
-    const auto& agent = agent_;
-    const auto authorize_timeout = config.timeouts.authorize;
-    pool_ = std::make_unique<WorkerPool>(
-        config.workers, [&agent, authorize_timeout](net::any_io_executor ex) {
-          return std::make_shared<AgentAuthorizer>(std::move(ex), agent, authorize_timeout);
-        });
     pool_->start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
     // Upstreams accept at once; the public listener (bound now, so a port conflict fails at
@@ -178,10 +175,6 @@ class Sidecar {
   void shutdown() {
     runtime_->draining = true;
     if (listeners_) listeners_->stop();
-    if (!pool_) {
-      control_.stop();
-      return;
-    }
     auto pending = std::make_shared<int>(registration_ ? 2 : 1);
     auto finish_one = [this, pending] {
       if (--*pending > 0) return;
@@ -199,13 +192,22 @@ class Sidecar {
   net::io_context& control_;
   consul::AgentConfig agent_;
   std::shared_ptr<Runtime> runtime_;
-  std::unique_ptr<WorkerPool> pool_;
+  WorkerPool* pool_;
   std::unique_ptr<ListenerSet> listeners_;
   std::unique_ptr<TlsMaterial> material_;
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<SelfRegistration> registration_;
   std::optional<Drain> drain_;
 };
+
+// Workers with their agent authorizers; created before the control context (see Sidecar).
+std::unique_ptr<WorkerPool> make_pool(const ProxyConfig& config, const consul::AgentConfig& agent) {
+  const auto authorize_timeout = config.timeouts.authorize;
+  return std::make_unique<WorkerPool>(
+      config.workers, [&agent, authorize_timeout](net::any_io_executor ex) {
+        return std::make_shared<AgentAuthorizer>(std::move(ex), agent, authorize_timeout);
+      });
+}
 
 // Ends control.run() on SIGTERM/SIGINT through the sidecar's drain.
 void on_signal(net::signal_set& signals, Sidecar& sidecar) {
@@ -254,8 +256,9 @@ void log_config(const std::string& proxy_id, const RegistrationConfig& mapped) {
 
 int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
   consul::init_http_globally();
+  const auto pool = make_pool(config, agent);
   net::io_context control{1};
-  Sidecar sidecar{control, agent};
+  Sidecar sidecar{control, agent, *pool};
   if (auto started = sidecar.start(config); !started) {
     log_start_failed(started.error());
     return 1;
@@ -270,8 +273,9 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
 int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
                            const consul::AgentConfig& agent) {
   consul::init_http_globally();
+  const auto pool = make_pool(base, agent);
   net::io_context control{1};
-  Sidecar sidecar{control, agent};
+  Sidecar sidecar{control, agent, *pool};
   consul::AgentClient client{control.get_executor(), agent};
   int exit_code = 0;
   const auto fail = [&](std::string_view reason) {

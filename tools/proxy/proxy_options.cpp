@@ -71,7 +71,7 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "Worker threads (0: one per core).")(
       "max-connections",
       po::value(&o.config.max_connections)->default_value(o.config.max_connections),
-      "Open inbound connections beyond this are closed at once.")(
+      "Open connections (inbound and upstream) beyond this are closed at once.")(
       "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
       "TLS handshake deadline (Consul's handshake_timeout_ms).")(
       "local-connect-timeout",
