@@ -91,5 +91,16 @@ TEST(Demo, KeepRunsUntilSigtermThenStopsEveryChild) {
   for (const auto pid : pids) EXPECT_TRUE(gone(pid)) << "pid " << pid << " still running";
 }
 
+TEST(Demo, CtrlCStopsEveryChild) {
+  ChildProcess demo{{GATEHOUSE_BINARY, "demo", "-keep"}};
+  ASSERT_TRUE(demo.wait_for_line("Press Ctrl-C to stop everything.", 60s)) << demo.output();
+  demo.send_signal(SIGINT);
+  ASSERT_TRUE(demo.wait_for_line("Stopped 7 processes", 30s)) << demo.output();
+  EXPECT_EQ(demo.terminate(20s), 0) << demo.output();
+  const auto pids = stopped_pids(demo.output());
+  ASSERT_EQ(pids.size(), 7U) << demo.output();
+  for (const auto pid : pids) EXPECT_TRUE(gone(pid)) << "pid " << pid << " still running";
+}
+
 }  // namespace
 }  // namespace gatehouse::testing
