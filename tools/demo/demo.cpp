@@ -185,8 +185,9 @@ void Demo::show_sidecar_line(const std::string& dst, const std::string& src,
 bool Demo::step_create() {
   say("\nStep 1 - create: allow web -> db");
   say("  $ gatehouse intention create -allow web db");
-  if (auto r = agent_->create_intention("web", "db", "allow"); !r) return fail(r.error());
-  say("  Created: web => db (allow)");
+  auto r = agent_->create_intention("web", "db", "allow");
+  if (!r) return fail(r.error());
+  say("  " + *r);
   const auto mark = sidecars_["db"]->line_count();
   if (!probe_and_explain("web", "db", Verdict::allow)) return false;
   say("  -> web reaches db: the probe presented web's certificate (from the agent), db's sidecar\n"
@@ -201,9 +202,9 @@ bool Demo::step_create() {
 bool Demo::step_list() {
   say("\nStep 2 - list: what the agent holds now");
   say("  $ gatehouse intention list");
-  auto list = agent_->list_intentions();
-  if (!list) return fail(list.error());
-  std::string table = format_intention_table(*list);
+  auto listed = agent_->intention_table();
+  if (!listed) return fail(listed.error());
+  const std::string& table = *listed;
   for (std::size_t pos = 0; pos < table.size();) {
     const auto end = table.find('\n', pos);
     say("  " + table.substr(pos, end - pos));
@@ -216,8 +217,9 @@ bool Demo::step_list() {
 bool Demo::step_update() {
   say("\nStep 3 - update: change web -> db to deny");
   say("  $ gatehouse intention update -deny web db");
-  if (auto r = agent_->update_intention("web", "db", "deny"); !r) return fail(r.error());
-  say("  Updated: web => db (deny)");
+  auto r = agent_->update_intention("web", "db", "deny");
+  if (!r) return fail(r.error());
+  say("  " + *r);
   const auto mark = sidecars_["db"]->line_count();
   if (!probe_and_explain("web", "db", Verdict::deny)) return false;
   say("  -> web is refused: the TLS handshake succeeds (web's certificate is valid), then db's\n"
@@ -233,8 +235,9 @@ bool Demo::step_update() {
 bool Demo::step_delete() {
   say("\nStep 4 - delete: remove web -> db");
   say("  $ gatehouse intention delete web db");
-  if (auto r = agent_->delete_intention("web", "db"); !r) return fail(r.error());
-  say("  Intention deleted.");
+  auto r = agent_->delete_intention("web", "db");
+  if (!r) return fail(r.error());
+  say("  " + *r);
   const auto mark = sidecars_["db"]->line_count();
   if (!probe_and_explain("web", "db", Verdict::deny)) return false;
   say("  -> no intention matches any more, so the agent's default policy decides (deny here:\n"

@@ -1,13 +1,13 @@
 #include "tools/demo/demo_agent.hpp"
 
-#include <algorithm>
-#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <exception>
 #include <optional>
 #include <type_traits>
 
 #include "consul/failure.hpp"
+#include "tools/intention/intention_ops.hpp"
+#include "tools/intention/intention_table.hpp"
 
 namespace gatehouse::tools {
 
@@ -41,20 +41,10 @@ DemoResult<T> run_call(net::io_context& io, net::awaitable<consul::ApiResult<T>>
   }
 }
 
-consul::Intention exact_intention(const std::string& source, const std::string& destination,
-                                  const std::string& action) {
-  consul::Intention ixn;
-  ixn.source_ns = std::string{consul::kDefaultNamespace};
-  ixn.source_name = source;
-  ixn.destination_ns = std::string{consul::kDefaultNamespace};
-  ixn.destination_name = destination;
-  ixn.action = action;
-  return ixn;
-}
-
 }  // namespace
 
-DemoAgent::DemoAgent(consul::AgentConfig config) : agent_(io_.get_executor(), std::move(config)) {
+DemoAgent::DemoAgent(consul::AgentConfig config)
+    : config_(std::move(config)), agent_(io_.get_executor(), config_) {
   agent_.set_request_timeout(std::chrono::seconds{10});
 }
 
@@ -63,56 +53,27 @@ DemoResult<void> DemoAgent::register_service(const consul::AgentServiceRegistrat
                   "register " + registration.name);
 }
 
-DemoResult<void> DemoAgent::create_intention(const std::string& source,
-                                             const std::string& destination,
-                                             const std::string& action) {
-  return run_call(io_, agent_.intention_put_exact(exact_intention(source, destination, action)),
-                  "create intention " + source + " => " + destination);
+DemoResult<std::string> DemoAgent::create_intention(const std::string& source,
+                                                    const std::string& destination,
+                                                    const std::string& action) {
+  return tools::create_intention(config_, source, destination, action, "");
 }
 
-DemoResult<void> DemoAgent::update_intention(const std::string& source,
-                                             const std::string& destination,
-                                             const std::string& action) {
-  auto existing = run_call(io_, agent_.intention_get_exact(source, destination),
-                           "update intention " + source + " => " + destination);
-  if (!existing) return Failure{existing.error()};
-  return create_intention(source, destination, action);
+DemoResult<std::string> DemoAgent::update_intention(const std::string& source,
+                                                    const std::string& destination,
+                                                    const std::string& action) {
+  return update_intention_action(config_, source, destination, action);
 }
 
-DemoResult<void> DemoAgent::delete_intention(const std::string& source,
-                                             const std::string& destination) {
-  return run_call(io_, agent_.intention_delete_exact(source, destination),
-                  "delete intention " + source + " => " + destination);
+DemoResult<std::string> DemoAgent::delete_intention(const std::string& source,
+                                                    const std::string& destination) {
+  return tools::delete_intention(config_, source, destination);
 }
 
-DemoResult<std::vector<consul::Intention>> DemoAgent::list_intentions() {
-  auto list = run_call(io_, agent_.intentions(), "list intentions");
+DemoResult<std::string> DemoAgent::intention_table() {
+  auto list = list_intentions(config_);
   if (!list) return Failure{list.error()};
-  return std::move(list->value);
-}
-
-std::string format_intention_table(const std::vector<consul::Intention>& intentions) {
-  std::vector<std::array<std::string, 5>> rows{
-      {"ID", "Source", "Action", "Destination", "Precedence"}};
-  for (const auto& i : intentions) {
-    rows.push_back({i.id, i.source_cli_string(), i.action, i.destination_cli_string(),
-                    std::to_string(i.precedence)});
-  }
-  std::array<std::size_t, 5> widths{};
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line += std::string(widths[c] - row[c].size() + 2, ' ');
-    }
-    line.erase(line.find_last_not_of(' ') + 1);
-    out += line + "\n";
-  }
-  return out;
+  return DemoResult<std::string>{boost::system::in_place_value, format_intention_table(*list)};
 }
 
 }  // namespace gatehouse::tools

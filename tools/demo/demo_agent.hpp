@@ -21,24 +21,24 @@ class DemoAgent {
   explicit DemoAgent(consul::AgentConfig config);
 
   DemoResult<void> register_service(const consul::AgentServiceRegistration& registration);
-  // `gatehouse intention create -allow|-deny SRC DST` (exact API upsert).
-  DemoResult<void> create_intention(const std::string& source, const std::string& destination,
-                                    const std::string& action);
-  // `gatehouse intention update -allow|-deny SRC DST`: the intention must exist.
-  DemoResult<void> update_intention(const std::string& source, const std::string& destination,
-                                    const std::string& action);
-  // `gatehouse intention delete SRC DST`.
-  DemoResult<void> delete_intention(const std::string& source, const std::string& destination);
-  // `gatehouse intention list`: every intention, in the agent's order.
-  DemoResult<std::vector<consul::Intention>> list_intentions();
+  // The four steps' intention operations, through the intention CLI's library
+  // (tools/intention/intention_ops.hpp): success is the line `gatehouse intention` prints
+  // (`Created: web => db (allow)`), failure its error line.
+  DemoResult<std::string> create_intention(const std::string& source,
+                                           const std::string& destination,
+                                           const std::string& action);
+  DemoResult<std::string> update_intention(const std::string& source,
+                                           const std::string& destination,
+                                           const std::string& action);
+  DemoResult<std::string> delete_intention(const std::string& source,
+                                           const std::string& destination);
+  // `gatehouse intention list`'s table.
+  DemoResult<std::string> intention_table();
 
  private:
+  consul::AgentConfig config_;
   boost::asio::io_context io_;
   consul::AgentClient agent_;
 };
-
-// `consul intention list`'s table: columns ID, Source, Action, Destination, Precedence, separated
-// by two spaces (columnize), an empty ID for intentions not made by the legacy API.
-std::string format_intention_table(const std::vector<consul::Intention>& intentions);
 
 }  // namespace gatehouse::tools

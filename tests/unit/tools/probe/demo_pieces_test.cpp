@@ -1,11 +1,11 @@
-// The demo's pure pieces: log fields, the registrations (kept equal to configs/), the list table.
+// The demo's pure pieces: log fields and the registrations (kept equal to configs/).
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tools/demo/demo_agent.hpp"
+#include "consul/intention.hpp"
 #include "tools/demo/demo_services.hpp"
 #include "tools/demo/log_field.hpp"
 #include "tools/probe/expect_policy.hpp"
@@ -65,23 +65,6 @@ TEST(LogField, PlainAndQuotedValues) {
   EXPECT_EQ(log_field(line, "conn"), "2");
   EXPECT_EQ(log_field("event=listening component=dev-agent addr=127.0.0.1:41234", "addr"),
             "127.0.0.1:41234");
-}
-
-TEST(IntentionTable, ConsulColumns) {
-  consul::Intention a;
-  a.source_ns = a.destination_ns = "default";
-  a.source_name = "web";
-  a.destination_name = "db";
-  a.action = "allow";
-  a.precedence = 9;
-  consul::Intention b = a;
-  b.destination_name = "api";
-  b.id = "36a6cf15-5f0e-a388-163e-0f608009704a";
-  b.action = "deny";
-  EXPECT_EQ(format_intention_table({a, b}),
-            "ID                                    Source  Action  Destination  Precedence\n"
-            "                                      web     allow   db           9\n"
-            "36a6cf15-5f0e-a388-163e-0f608009704a  web     deny    api          9\n");
 }
 
 }  // namespace
