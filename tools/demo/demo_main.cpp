@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "consul/go_duration.hpp"
+#include "tools/duration_flag.hpp"
 #include "consul/http_client.hpp"
 #include "tools/demo/demo.hpp"
 #include "tools/demo/interrupt_signals.hpp"
@@ -55,14 +55,12 @@ int run_demo(std::span<char* const> args) {
     std::cout << d;
     return 0;
   }
-  const auto window = consul::parse_go_duration(settle);
-  if (!window || *window <= std::chrono::nanoseconds::zero()) {
-    std::cerr << "gatehouse demo: -settle: expected a positive duration such as 1s, got \""
-              << settle << "\"\n";
+  const auto window = parse_positive_duration_flag("settle", settle);
+  if (!window) {
+    std::cerr << "gatehouse demo: " << window.error() << "\n";
     return 1;
   }
-  options.settle = std::max(std::chrono::milliseconds{1},
-                            std::chrono::duration_cast<std::chrono::milliseconds>(*window));
+  options.settle = *window;
 
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "consul/failure.hpp"
-#include "consul/go_duration.hpp"
+#include "tools/duration_flag.hpp"
 
 namespace gatehouse::tools {
 
@@ -48,16 +48,6 @@ po::options_description describe(ProbeOptions& o, RawFlags& f) {
   return d;
 }
 
-boost::system::result<std::chrono::milliseconds, std::string> positive_duration(
-    std::string_view flag, const std::string& text) {
-  const auto d = consul::parse_go_duration(text);
-  if (!d || *d <= std::chrono::nanoseconds::zero()) {
-    return Failure{"-" + std::string{flag} +
-                   ": expected a positive duration such as 1s or 500ms, got \"" + text + "\""};
-  }
-  return std::max(std::chrono::milliseconds{1},
-                  std::chrono::duration_cast<std::chrono::milliseconds>(*d));
-}
 
 }  // namespace
 
@@ -98,10 +88,10 @@ boost::system::result<ProbeOptions, std::string> parse_probe_options(std::span<c
       }
     }
   }
-  auto settle = positive_duration("settle", f.settle);
+  auto settle = parse_positive_duration_flag("settle", f.settle);
   if (!settle) return Failure{settle.error()};
   o.settings.settle = *settle;
-  auto connect = positive_duration("connect-timeout", f.connect_timeout);
+  auto connect = parse_positive_duration_flag("connect-timeout", f.connect_timeout);
   if (!connect) return Failure{connect.error()};
   o.settings.connect_timeout = *connect;
   o.settings.mode = f.via_upstream ? ProbeMode::via_upstream : ProbeMode::direct;

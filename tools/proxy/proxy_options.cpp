@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "consul/go_duration.hpp"
+#include "tools/duration_flag.hpp"
 #include "tools/proxy/config_file.hpp"
 #include "tools/proxy/upstream_flag.hpp"
 
@@ -98,16 +98,6 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
   return d;
 }
 
-boost::system::result<std::chrono::milliseconds, std::string> positive_duration(
-    std::string_view flag, const std::string& text) {
-  const auto d = consul::parse_go_duration(text);
-  if (!d || *d <= std::chrono::nanoseconds::zero()) {
-    return "-" + std::string{flag} + ": expected a positive duration such as 10s or 500ms, got \"" +
-           text + "\"";
-  }
-  return std::max(std::chrono::milliseconds{1},
-                  std::chrono::duration_cast<std::chrono::milliseconds>(*d));
-}
 
 // -service, -service-addr, -listen, -upstream: the whole configuration from flags.
 boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
@@ -204,7 +194,7 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
       DurationFlag{"tls-shutdown-timeout", &f.tls_shutdown_timeout, &t.tls_shutdown},
       DurationFlag{"authz-timeout", &f.authz_timeout, &t.authorize}};
   for (const auto& d : durations) {
-    auto parsed = positive_duration(d.flag, *d.text);
+    auto parsed = parse_positive_duration_flag(d.flag, *d.text);
     if (!parsed) return fail(parsed.error());
     *d.target = *parsed;
   }

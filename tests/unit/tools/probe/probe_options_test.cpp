@@ -47,7 +47,7 @@ TEST(ProbeOptions, RepeatableListsAndFlags) {
 TEST(ProbeOptions, Errors) {
   EXPECT_EQ(parse({"-format", "xml"}).error(), "-format must be text or json, got \"xml\"");
   EXPECT_EQ(parse({"-settle", "0s"}).error(),
-            "-settle: expected a positive duration such as 1s or 500ms, got \"0s\"");
+            "-settle: expected a positive duration such as 10s or 500ms, got \"0s\"");
   EXPECT_EQ(parse({"web"}).error(), "Should have no non-flag arguments.");
   EXPECT_EQ(parse({"-source", "*"}).error(),
             "-source and -destination take a service name, got \"*\"");
