@@ -124,8 +124,10 @@ class Agent:
             key = leaf["PrivateKeyPEM"].rstrip("\n") + "\n"
             for suffix, text in (("crt", cert), ("key", key), ("pem", cert + key)):
                 path = Path(workdir) / f"{service}.{suffix}"
-                path.write_text(text)
-                path.chmod(0o600)
+                # Private keys: readable by us only from the first byte on.
+                with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+                               "w") as f:
+                    f.write(text)
                 files[f"{service}_{suffix}"] = path
         return files
 
@@ -395,6 +397,9 @@ def main():
           flush=True)
     samples = {peer: [] for peer in peers}
     with ExitStack() as stack:
+        # Private keys never outlive the run; the logs stay when it fails (path printed above).
+        stack.callback(lambda: [p.unlink() for p in Path(workdir).glob("*.key")] +
+                       [p.unlink() for p in Path(workdir).glob("*.pem")])
         agent = Agent(os.path.abspath(args.gatehouse), workdir, stack)
         ctx = {"gatehouse": os.path.abspath(args.gatehouse), "agent": agent, "logdir": workdir,
                "files": agent.write_credentials(workdir)}

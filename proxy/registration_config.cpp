@@ -65,10 +65,12 @@ boost::system::result<RegistrationConfig, std::string> config_from_registration(
     return error("Proxy.LocalServicePort must be set for the public listener");
   }
 
-  config.timeouts.local_connect = config_ms(proxy.config, "local_connect_timeout_ms",
-                                            milliseconds{1'000}, "Proxy.Config.", out.warnings);
-  config.timeouts.handshake = config_ms(proxy.config, "handshake_timeout_ms", milliseconds{10'000},
-                                        "Proxy.Config.", out.warnings);
+  // Without the key, our own flags (or their defaults, Consul's 1000 and 10000 ms) apply.
+  config.timeouts.local_connect =
+      config_ms(proxy.config, "local_connect_timeout_ms", base.timeouts.local_connect,
+                "Proxy.Config.", out.warnings);
+  config.timeouts.handshake = config_ms(proxy.config, "handshake_timeout_ms",
+                                        base.timeouts.handshake, "Proxy.Config.", out.warnings);
 
   for (const auto& u : proxy.upstreams) {
     const std::string where = "upstream " + u.destination_name + ": ";

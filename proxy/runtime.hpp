@@ -17,7 +17,7 @@ struct Runtime {
   ProxyConfig config;
   tcp::endpoint local_app;      // resolved from config.local_app at startup
   tls::ContextSlot server_tls;  // the public listener's context
-  tls::ContextSlot client_tls;  // for upstream dials (later slice)
+  tls::ContextSlot client_tls;  // presented on upstream dials (outbound_connection.cpp)
   ConnectionRegistry registry;
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining

@@ -49,7 +49,7 @@ boost::system::result<std::unique_ptr<ChildProcess>, std::string> ChildProcess::
     ::sigprocmask(SIG_SETMASK, &none, nullptr);  // the demo blocks signals for its signal thread
     ::dup2(pipe_fds[1], STDOUT_FILENO);
     ::dup2(pipe_fds[1], STDERR_FILENO);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
+    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
     ::execv(args[0], args.data());
     ::_exit(127);

@@ -1,12 +1,10 @@
 #include "tools/demo/demo.hpp"
 
-#include <array>
 
 #include "tools/demo/demo_services.hpp"
 #include "tools/demo/log_field.hpp"
 #include "tools/probe/matrix_report.hpp"
 #include "tools/probe/probe_run.hpp"
-#include "tools/proxy/proxy_options.hpp"
 
 namespace gatehouse::tools {
 
@@ -27,16 +25,6 @@ std::uint16_t port_of(const std::string& addr) {
   } catch (const std::exception&) {
     return 0;
   }
-}
-
-// Whether this build's `gatehouse proxy` accepts -upstream (the outbound half of the sidecar).
-bool proxy_supports_upstreams() {
-  std::array<std::string, 8> args{"-service", "web",         "-service-addr", "127.0.0.1:1",
-                                  "-listen",  "127.0.0.1:0", "-upstream",     "db:1"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  const consul::EnvGetter no_env = [](std::string_view) { return std::optional<std::string>{}; };
-  return parse_proxy_options(argv, no_env).has_value();
 }
 
 }  // namespace
@@ -97,8 +85,6 @@ bool Demo::setup() {
   say("  dev-agent     pid=" + std::to_string(agent->child->pid()) + "  " + agent_url_ +
       "  (default intention policy: deny)");
 
-  upstreams_ = proxy_supports_upstreams();
-
   for (const auto name_view : kDemoServices) {
     const std::string name{name_view};
     auto app = start(name + "-app", {"echo", "-listen", "127.0.0.1:0", "-http", "-name", name},
@@ -107,7 +93,7 @@ bool Demo::setup() {
     std::vector<std::string> proxy_args{
         "proxy",       "-service",   name,       "-service-addr", app->addr, "-listen",
         "127.0.0.1:0", "-http-addr", agent_url_, "-workers",      "1"};
-    const bool with_upstream = upstreams_ && name == "web";
+    const bool with_upstream = name == "web";
     // Port 0: the sidecar picks a free port and names it in its listening line.
     if (with_upstream) proxy_args.insert(proxy_args.end(), {"-upstream", "db:0"});
     auto sidecar = start(name + "-sidecar", proxy_args, {"event=listening", "listener=public"});
@@ -135,8 +121,8 @@ bool Demo::setup() {
       "registrations with fixed ports).");
   // web's sidecar finds db's instances through a watch; probing through the upstream before it
   // has seen them would look like a refusal.
-  if (upstreams_ && !sidecars_["web"]->wait_for_line(
-                        {"event=upstream_instances", "upstream=db", "count=1"}, 0, kStartTimeout)) {
+  if (!sidecars_["web"]->wait_for_line({"event=upstream_instances", "upstream=db", "count=1"}, 0,
+                                       kStartTimeout)) {
     return fail("web's sidecar did not see db's instance (log: " + sidecars_["web"]->log_path() +
                 ")");
   }
@@ -193,10 +179,7 @@ bool Demo::step_create() {
   say("  -> web reaches db: the probe presented web's certificate (from the agent), db's sidecar\n"
       "     verified it, asked the agent (authorize) and opened the connection to the db app.");
   show_sidecar_line("db", "web", "accepted", mark);
-  if (upstreams_ && !probe_and_explain("web", "db", Verdict::allow, ProbeMode::via_upstream)) {
-    return false;
-  }
-  return true;
+  return probe_and_explain("web", "db", Verdict::allow, ProbeMode::via_upstream);
 }
 
 bool Demo::step_list() {
@@ -226,10 +209,7 @@ bool Demo::step_update() {
       "     sidecar gets a deny from the agent and closes at once (close_notify, zero bytes);\n"
       "     the db app never sees the connection.");
   show_sidecar_line("db", "web", "denied", mark);
-  if (upstreams_ && !probe_and_explain("web", "db", Verdict::deny, ProbeMode::via_upstream)) {
-    return false;
-  }
-  return true;
+  return probe_and_explain("web", "db", Verdict::deny, ProbeMode::via_upstream);
 }
 
 bool Demo::step_delete() {
@@ -264,14 +244,10 @@ void Demo::wait_for_interrupt() {
   say("  export CONSUL_HTTP_ADDR=" + agent_url_);
   say("  " + self_ + " probe");
   say("  " + self_ + " probe -format json -junit probe.xml");
-  say("  curl -s -X PUT "
-      "\"$CONSUL_HTTP_ADDR/v1/connect/intentions/exact?source=api&destination=db\" "
-      "-d '{\"Action\":\"allow\"}'");
+  say("  " + self_ + " intention create -allow api db");
   say("  " + self_ + " probe -source api -destination db");
-  if (upstreams_) {
-    say("  curl -s http://127.0.0.1:" + std::to_string(web_upstream_port_) +
-        "/   # web's upstream listener for db");
-  }
+  say("  curl -s http://127.0.0.1:" + std::to_string(web_upstream_port_) +
+      "/   # web's upstream listener for db");
   say("Logs: " + log_dir_ + ". Press Ctrl-C to stop everything.");
   std::unique_lock lock{mutex_};
   interrupted_cv_.wait(lock, [this] { return interrupted_.load(); });

@@ -80,7 +80,6 @@ class Demo {
   consul::AgentConfig agent_config_;
   std::string agent_url_;
   std::unique_ptr<DemoAgent> agent_;
-  bool upstreams_ = false;
   std::uint16_t web_upstream_port_ = 0;
   std::size_t mismatches_ = 0;
 };

@@ -18,7 +18,7 @@ namespace po = boost::program_options;
 
 int run_demo(std::span<char* const> args) {
   DemoOptions options;
-  std::string settle = "1s";
+  std::string settle = "3s";  // see gatehouse probe's -settle
   std::string log_dir;
   po::options_description d{
       "Usage: gatehouse demo [options]\n\n"

@@ -23,11 +23,12 @@ sigset_t watched() {
 InterruptSignals::InterruptSignals(std::function<void(int)> on_signal)
     : on_signal_(std::move(on_signal)) {
   // A shell starts background jobs with SIGINT ignored, and an ignored signal is discarded
-  // instead of becoming pending: take the default action back (blocked, so sigwait gets it).
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  // instead of becoming pending: take the default action back, after blocking them so that no
+  // signal in between kills the process before sigwait can take it.
   const sigset_t set = watched();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
   waiter_ = std::thread([this] {
     const sigset_t wait_set = watched();
     for (;;) {

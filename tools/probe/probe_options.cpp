@@ -15,7 +15,9 @@ namespace {
 
 struct RawFlags {
   std::string format = "text";
-  std::string settle = "1s";
+  // Longer than the sidecar's default -authz-timeout (2s): a deny that waits for a slow agent must
+  // still arrive inside the window, or it would be taken for an allowed, silent connection.
+  std::string settle = "3s";
   std::string connect_timeout = "5s";
   std::string expect_file;
   bool via_upstream = false;

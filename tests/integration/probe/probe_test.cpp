@@ -110,7 +110,7 @@ TEST_F(ProbeTest, EveryPairMatchesJsonAndJunit) {
   EXPECT_EQ(web_db["observed"], "allow");
   EXPECT_EQ(web_db["intention"], "web => db (allow)");
   EXPECT_EQ(web_db["reason"],
-            "connection still open after the 1000ms settle window (the app is silent)");
+            "connection still open after the 3000ms settle window (the app is silent)");
   EXPECT_EQ(web_db["target"], sidecar_addr_["db"]);
   EXPECT_EQ(web_db["mismatch"], false);
   EXPECT_TRUE(web_db["policy"].is_null());

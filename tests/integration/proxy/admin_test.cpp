@@ -48,7 +48,9 @@ TEST_F(ProxyTest, ReadyWaitsForCertificatesAndListenersHealthFollowsTheProcess) 
   EXPECT_EQ(post.body, "method not allowed\n");
 
   // The agent returns on the same address: the watches load leaf and roots, the listener
-  // starts (its line is written after the readiness flag is set), /ready turns 200.
+  // starts and /ready turns 200 (the flag is set on the control thread right after the
+  // listener's line, and the admin server answers on that same thread, so once the line is out
+  // the next request sees it).
   ChildProcess again{{GATEHOUSE_BINARY, "dev-agent", "-http-addr", agent_addr}};
   ASSERT_TRUE(again.wait_for_line("event=listening")) << again.output();
   proxy_line("event=listening listener=public");

@@ -58,6 +58,16 @@ TEST(RegistrationConfig, ConsulSidecarRegistration) {
             "upstreams are not supported); skipped");
 }
 
+TEST(RegistrationConfig, TimeoutsMissingFromProxyConfigKeepOurFlags) {
+  ProxyConfig base;
+  base.timeouts.handshake = 3s;       // -handshake-timeout 3s
+  base.timeouts.local_connect = 4s;   // overridden by Proxy.Config.local_connect_timeout_ms
+  auto mapped = config_from_registration(sidecar(), base);
+  ASSERT_TRUE(mapped) << mapped.error();
+  EXPECT_EQ(mapped->config.timeouts.handshake, 3s);
+  EXPECT_EQ(mapped->config.timeouts.local_connect, 1500ms);
+}
+
 TEST(RegistrationConfig, AddressPortAndDefaults) {
   auto mapped = config_from_registration(
       sidecar([](nlohmann::json& j) {

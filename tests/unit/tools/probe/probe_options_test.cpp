@@ -24,7 +24,7 @@ TEST(ProbeOptions, Defaults) {
   ASSERT_TRUE(o) << o.error();
   EXPECT_TRUE(o->settings.sources.empty());
   EXPECT_EQ(o->settings.mode, ProbeMode::direct);
-  EXPECT_EQ(o->settings.settle, std::chrono::milliseconds{1000});
+  EXPECT_EQ(o->settings.settle, std::chrono::milliseconds{3000});
   EXPECT_EQ(o->settings.connect_timeout, std::chrono::milliseconds{5000});
   EXPECT_EQ(o->format, ProbeFormat::text);
   EXPECT_EQ(o->agent.address.host_port, "127.0.0.1:8500");
