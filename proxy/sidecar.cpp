@@ -53,13 +53,14 @@ class Drain {
   // `done` runs on the control thread once no connection is left (or the last bound passed).
   void begin(std::function<void()> done) {
     done_ = std::move(done);
+    // Watch first, then count: a connection that ends in between still wakes the timer.
+    runtime_->registry.on_empty([this] { net::post(control_, [this] { timer_.cancel(); }); });
     const auto open = runtime_->registry.size();
     log_fields(spdlog::level::info,
                LogFields{}
                    .add("event", "draining")
                    .add("open", std::uint64_t{open})
                    .add("drain_ms", std::int64_t{runtime_->config.timeouts.drain.count()}));
-    runtime_->registry.on_empty([this] { net::post(control_, [this] { timer_.cancel(); }); });
     if (open == 0) return finish();
     timer_.expires_after(runtime_->config.timeouts.drain);
     timer_.async_wait([this](error_code) { after_drain_window(); });
