@@ -34,6 +34,7 @@ LogFields outbound_fields(const ConnRecord& r) {
       .add("bytes_in", r.bytes_in)
       .add("bytes_out", r.bytes_out)
       .add("dur_ms", r.dur_ms)
+      .add("tls_resumed", r.tls_resumed ? "true" : "false")
       .add("conn", r.conn_id);
   if (!r.end.empty()) f.add_quoted("end", r.end);
   return f;
@@ -56,6 +57,7 @@ LogFields conn_fields(const ConnRecord& r) {
       .add("bytes_in", r.bytes_in)
       .add("bytes_out", r.bytes_out)
       .add("dur_ms", r.dur_ms)
+      .add("tls_resumed", r.tls_resumed ? "true" : "false")
       .add("conn", r.conn_id);
   if (!r.end.empty()) f.add_quoted("end", r.end);
   return f;

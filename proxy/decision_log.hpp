@@ -1,10 +1,10 @@
 #pragma once
 // The one summary line every connection ends with (ARCHITECTURE.md "What is logged"):
 // event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
-// reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=…
+// reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false
 // Outbound (upstream) connections: event=conn direction=outbound outcome=accepted|failed
 // upstream=… dst=<server SPIFFE ID> dst_service=… src_service=<ours> peer=<local client>
-// instance=<ip:port> attempts=N reason="…" bytes_in=… bytes_out=… dur_ms=…
+// instance=<ip:port> attempts=N reason="…" bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false
 
 #include <cstdint>
 #include <string>
@@ -32,6 +32,7 @@ struct ConnRecord {
   std::uint64_t bytes_in = 0;   // client -> app
   std::uint64_t bytes_out = 0;  // app -> client
   std::int64_t dur_ms = 0;
+  bool tls_resumed = false;  // the handshake resumed a TLS session (no certificate exchange)
   std::string end;  // how an accepted connection's relay ended (empty: not relayed)
   // Outbound only. bytes_in is then upstream -> local client, bytes_out local client -> upstream
   // (in: from the network side, as for inbound).

@@ -106,6 +106,7 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     co_return;
   }
 
+  rec.tls_resumed = SSL_session_reused(client.native_handle()) == 1;
   auto peer = tls::peer_identity(client.native_handle());
   if (!peer) {
     co_await close_tls_within(client, config.timeouts.tls_shutdown);

@@ -32,6 +32,7 @@ struct Attempt {
   std::unique_ptr<TlsStream> stream;
   std::string dst;     // the presented SPIFFE ID
   std::string reason;  // empty on success
+  bool resumed = false;
 };
 
 net::awaitable<std::optional<tcp::endpoint>> resolve(const HostPort& where, std::string& reason) {
@@ -62,6 +63,11 @@ net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
     co_return attempt;
   }
   auto stream = std::make_unique<TlsStream>(std::move(socket), tls->ssl_context());
+  auto expected = instance.expected;
+  expected.trust_domain = tls->trust_domain();  // replaced by the presented one in the check
+  // One session per instance and identity; the server's identity is still checked below.
+  tls->offer_session(stream->native_handle(),
+                     instance.address() + " " + tls::SpiffeId{expected}.to_string());
   const auto left = std::max(
       std::chrono::milliseconds{1},
       limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
@@ -83,8 +89,7 @@ net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
     co_return attempt;
   }
   attempt.dst = peer->id.to_string();
-  auto expected = instance.expected;
-  expected.trust_domain = tls->trust_domain();  // replaced by the presented one in the check
+  attempt.resumed = SSL_session_reused(stream->native_handle()) == 1;
   if (auto match = tls::verify_server_identity(peer->id, expected); !match) {
     error_code ignored;
     stream->next_layer().close(ignored);
@@ -170,6 +175,7 @@ net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> 
     rec.attempts = static_cast<std::int64_t>(i + 1);
     attempt = co_await try_instance(instance, tls, budget);
     if (!attempt.dst.empty()) rec.dst = attempt.dst;
+    rec.tls_resumed = attempt.resumed;
     if (attempt.stream) break;
     reasons += (reasons.empty() ? "" : "; ") + attempt.reason;
   }

@@ -28,9 +28,23 @@ VoidResult apply_protocol_settings(SSL_CTX* ctx, Role role) {
   if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
     return openssl_error("cannot set the TLS 1.2 cipher suites");
   }
-  // No resumption: every connection is verified against the roots of the context it starts on.
-  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
-  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  // Resumption stays inside this context: the server resumes only stateless tickets sealed with
+  // this SSL_CTX's own random ticket keys (no session-id cache), the client keeps its sessions in
+  // the context's SessionCache (no internal store). A new context on every roots or leaf change
+  // therefore starts with nothing to resume.
+  SSL_CTX_set_session_cache_mode(
+      ctx, role == Role::server ? SSL_SESS_CACHE_OFF
+                                : SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_set_timeout(ctx, static_cast<long>(SessionCache::kLifetime.count()));
+  if (role == Role::server) {
+    if (SSL_CTX_set_num_tickets(ctx, 1) != 1) return openssl_error("cannot set the ticket count");
+    // Required to resume sessions that carry a verified client certificate.
+    static constexpr unsigned char kSessionContext[] = "gatehouse";
+    if (SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1) != 1) {
+      return openssl_error("cannot set the session id context");
+    }
+  }
   const int mode =
       role == Role::server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER;
   SSL_CTX_set_verify(ctx, mode, nullptr);
@@ -91,7 +105,21 @@ TlsContext::TlsContext(BuildKey /*key*/, boost::asio::ssl::context context, Role
       trust_domain_(std::move(trust_domain)),
       leaf_serial_(std::move(leaf_serial)),
       leaf_id_(std::move(leaf_id)),
-      leaf_not_after_(leaf_not_after) {}
+      leaf_not_after_(leaf_not_after) {
+  if (role_ == Role::client) {
+    sessions_ = std::make_unique<SessionCache>();
+    SessionCache::attach(context_.native_handle(), sessions_.get());
+  }
+}
+
+TlsContext::~TlsContext() {
+  // A stream may still hold the SSL_CTX: its late tickets must not reach a destroyed cache.
+  if (sessions_) SessionCache::attach(context_.native_handle(), nullptr);
+}
+
+bool TlsContext::offer_session(SSL* ssl, const std::string& peer_key) const {
+  return sessions_ ? sessions_->offer(ssl, peer_key) : false;
+}
 
 Built TlsContext::build(Role role, const LeafMaterial& leaf, const TrustMaterial& trust) {
   auto chain = parse_pem_chain(leaf.cert_pem);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tls/session_cache.hpp"
 #include "tls/spiffe_id.hpp"
 
 namespace gatehouse::tls {
@@ -29,7 +30,9 @@ class TlsContext {
  public:
   // Loads the whole bundle as the chain, checks the key matches the certificate, trusts all the
   // given roots and nothing else, requires a peer certificate (clientAuth/serverAuth purpose by
-  // role), TLS 1.2 or newer with Consul's TLS 1.2 cipher suites, no ALPN, no session resumption.
+  // role), TLS 1.2 or newer with Consul's TLS 1.2 cipher suites, no ALPN. Sessions resume only
+  // within this context: the server's ticket keys are this SSL_CTX's own (random per context), the
+  // client's sessions live in this context's SessionCache; both last at most 5 minutes.
   // The leaf must carry exactly one URI SAN that is a SPIFFE ID.
   static boost::system::result<std::shared_ptr<const TlsContext>, std::string> build(
       Role role, const LeafMaterial& leaf, const TrustMaterial& trust);
@@ -42,6 +45,12 @@ class TlsContext {
   const SpiffeId& leaf_id() const { return leaf_id_; }
   std::chrono::system_clock::time_point leaf_not_after() const { return leaf_not_after_; }
 
+  // Client only (no-op on a server context): offers the session cached for `peer_key` (host:port
+  // and expected identity) on `ssl` before its handshake, and files the session the handshake
+  // yields under that key. Returns whether a session was offered.
+  bool offer_session(SSL* ssl, const std::string& peer_key) const;
+  const SessionCache* session_cache() const { return sessions_.get(); }  // null on a server
+
   // Only build() can make the key, so every TlsContext has passed its checks.
   class BuildKey {
     friend class TlsContext;
@@ -50,6 +59,9 @@ class TlsContext {
   TlsContext(BuildKey, boost::asio::ssl::context context, Role role, std::string trust_domain,
              std::string leaf_serial, SpiffeId leaf_id,
              std::chrono::system_clock::time_point leaf_not_after);
+  ~TlsContext();
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
 
  private:
   mutable boost::asio::ssl::context context_;
@@ -58,6 +70,7 @@ class TlsContext {
   std::string leaf_serial_;
   SpiffeId leaf_id_;
   std::chrono::system_clock::time_point leaf_not_after_;
+  std::unique_ptr<SessionCache> sessions_;  // client role only
 };
 
 }  // namespace gatehouse::tls

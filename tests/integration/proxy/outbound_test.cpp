@@ -193,6 +193,63 @@ TEST_F(OutboundTest, DeniedThroughTheUpstreamIsEofWithZeroBytes) {
   EXPECT_EQ(count_of(db.app->output(), "event=accept"), 0U);
 }
 
+TEST_F(OutboundTest, SidecarsResumeTlsSessionsButAuthorizeEveryConnectionAndNotAcrossRotation) {
+  put_intention("web", "db", "allow");
+  auto db = start_instance("db", "db-sidecar-1");
+  const auto port = start_web_client(1);
+  const auto db_conn = [&db](int id) {
+    const auto line = db.sidecar->wait_for_line(" conn=" + std::to_string(id), 20s);
+    EXPECT_TRUE(line) << db.sidecar->output();
+    return line.value_or("");
+  };
+
+  EXPECT_EQ(exchange(port, "ping\n"), "ping\nbye\n");
+  const auto first = db_conn(1);
+  EXPECT_EQ(field(first, "outcome"), "accepted");
+  EXPECT_EQ(field(first, "tls_resumed"), "false");
+  EXPECT_NE(field(first, "authz_ms"), "-1");
+  EXPECT_EQ(field(web_conn(1), "tls_resumed"), "false");
+
+  EXPECT_EQ(exchange(port, "ping\n"), "ping\nbye\n");
+  const auto second = db_conn(2);
+  EXPECT_EQ(field(second, "outcome"), "accepted");
+  EXPECT_EQ(field(second, "tls_resumed"), "true");
+  EXPECT_NE(field(second, "authz_ms"), "-1");
+  EXPECT_EQ(field(second, "src"), field(first, "src"));  // from the session's peer certificate
+  EXPECT_EQ(field(second, "serial"), field(first, "serial"));
+  EXPECT_EQ(field(web_conn(2), "tls_resumed"), "true");
+
+  // Authorization is per connection: a resumed session does not carry the old verdict.
+  put_intention("web", "db", "deny");
+  EXPECT_EQ(exchange(port, "ping\n"), "");
+  const auto third = db_conn(3);
+  EXPECT_EQ(field(third, "outcome"), "denied");
+  EXPECT_EQ(field(third, "tls_resumed"), "true");
+  EXPECT_NE(field(third, "authz_ms"), "-1");
+
+  // Roots rotation: both sidecars build new contexts; nothing from before resumes.
+  put_intention("web", "db", "allow");
+  const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  const auto put =
+      agent_.put("/v1/connect/ca/configuration",
+                 json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+  const std::string db_serial = agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
+  const std::string web_serial =
+      agent_.get("/v1/agent/connect/ca/leaf/web").json()["SerialNumber"];
+  EXPECT_TRUE(db.sidecar->wait_for_line("event=tls_updated serial=" + db_serial + " roots=2", 20s))
+      << db.sidecar->output();
+  EXPECT_TRUE(web_->wait_for_line("event=tls_updated serial=" + web_serial + " roots=2", 20s))
+      << web_->output();
+  EXPECT_EQ(exchange(port, "ping\n"), "ping\nbye\n");
+  const auto fourth = db_conn(4);
+  EXPECT_EQ(field(fourth, "outcome"), "accepted");
+  EXPECT_EQ(field(fourth, "tls_resumed"), "false");
+  EXPECT_EQ(field(fourth, "serial"), web_serial);
+  EXPECT_EQ(field(web_conn(4), "tls_resumed"), "false");
+}
+
 TEST_F(OutboundTest, NoInstanceClosesTheLocalConnection) {
   const auto port = start_web_client(0);
   EXPECT_EQ(exchange(port, "ping\n"), "");

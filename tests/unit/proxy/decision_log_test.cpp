@@ -30,7 +30,7 @@ TEST(DecisionLog, TextLineHasTheDocumentedFieldsInOrder) {
             "src=spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/web "
             "src_service=web dst_service=db peer=127.0.0.1:50312 serial=3c:9a:11 "
             "reason=\"Matched L4 intention: default/web => default/db (Precedence: 9, Action: "
-            "DENY)\" authz_ms=2 bytes_in=0 bytes_out=0 dur_ms=5 conn=7");
+            "DENY)\" authz_ms=2 bytes_in=0 bytes_out=0 dur_ms=5 tls_resumed=false conn=7");
 }
 
 TEST(DecisionLog, FailedHandshakeHasEmptyIdentityFieldsQuoted) {
@@ -44,7 +44,7 @@ TEST(DecisionLog, FailedHandshakeHasEmptyIdentityFieldsQuoted) {
             "event=conn outcome=failed src=\"\" src_service=\"\" dst_service=db "
             "peer=127.0.0.1:4000 serial=\"\" "
             "reason=\"handshake_timeout: no complete TLS handshake within 10000 ms\" "
-            "authz_ms=-1 bytes_in=0 bytes_out=0 dur_ms=0 conn=1");
+            "authz_ms=-1 bytes_in=0 bytes_out=0 dur_ms=0 tls_resumed=false conn=1");
 }
 
 TEST(DecisionLog, AcceptedLineNamesHowTheRelayEnded) {
@@ -54,7 +54,7 @@ TEST(DecisionLog, AcceptedLineNamesHowTheRelayEnded) {
   r.bytes_out = 16;
   r.end = "client_closed";
   const std::string text = conn_fields(r).text();
-  EXPECT_NE(text.find(" bytes_in=12 bytes_out=16 dur_ms=5 conn=7 end=\"client_closed\""),
+  EXPECT_NE(text.find(" bytes_in=12 bytes_out=16 dur_ms=5 tls_resumed=false conn=7 end=\"client_closed\""),
             std::string::npos)
       << text;
   EXPECT_EQ(text.rfind("event=conn outcome=accepted ", 0), 0U) << text;
@@ -74,7 +74,8 @@ TEST(DecisionLog, JsonCarriesTheSameFieldsWithNumbersAsNumbers) {
   EXPECT_EQ(j.at("bytes_in"), 0);
   EXPECT_EQ(j.at("dur_ms"), 5);
   EXPECT_EQ(j.at("conn"), 7);
-  EXPECT_EQ(j.size(), 13U);
+  EXPECT_EQ(j.at("tls_resumed"), "false");
+  EXPECT_EQ(j.size(), 14U);
 }
 
 TEST(LogFields, QuotesAndEscapesValuesThatWouldBreakTheLine) {

@@ -82,7 +82,7 @@ TEST(OutboundLog, FieldsInTheDocumentedOrder) {
             "dst=spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/db "
             "dst_service=db src_service=web peer=127.0.0.1:50000 instance=127.0.0.1:21000 "
             "attempts=2 reason=\"connect 127.0.0.1:21001: Connection refused\" bytes_in=5 "
-            "bytes_out=6 dur_ms=7 conn=8");
+            "bytes_out=6 dur_ms=7 tls_resumed=false conn=8");
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <optional>
 #include <ostream>
@@ -352,6 +354,138 @@ TEST(TlsHandshake, ClientRefusesServerFromAnotherCa) {
   ASSERT_TRUE(r.client_ec);
   EXPECT_NE(r.client_ec.message().find("certificate verify failed"), std::string::npos)
       << r.client_ec.message();
+}
+
+// Resumption: what one connection between two contexts saw. The server writes one byte so the
+// client reads past the handshake and receives the TLS 1.3 ticket, as a relay would.
+struct Connection {
+  error_code server_ec;
+  error_code client_ec;
+  bool offered = false;
+  bool server_resumed = false;
+  bool client_resumed = false;
+  std::optional<boost::system::result<PeerIdentity, std::string>> server_saw;
+  std::optional<boost::system::result<PeerIdentity, std::string>> client_saw;
+};
+
+constexpr const char* kPeerKey = "127.0.0.1:1 spiffe://x/ns/default/dc/dc1/svc/db";
+
+Connection connect_once(const TlsContext& server_ctx, const TlsContext& client_ctx) {
+  net::io_context io;
+  tcp::acceptor acceptor{io, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}};
+  ssl::stream<tcp::socket> server{io, server_ctx.ssl_context()};
+  ssl::stream<tcp::socket> client{io, client_ctx.ssl_context()};
+  Connection out;
+  out.offered = client_ctx.offer_session(client.native_handle(), kPeerKey);
+  char byte = 'x';
+  char got = 0;
+  acceptor.async_accept(server.next_layer(), [&](error_code ec) {
+    if (ec) {
+      out.server_ec = ec;
+      return;
+    }
+    server.async_handshake(ssl::stream_base::server, [&](error_code hec) {
+      out.server_ec = hec;
+      if (hec) return;
+      out.server_resumed = SSL_session_reused(server.native_handle()) == 1;
+      out.server_saw = peer_identity(server.native_handle());
+      net::async_write(server, net::buffer(&byte, 1), [](error_code, std::size_t) {});
+    });
+  });
+  client.next_layer().async_connect(acceptor.local_endpoint(), [&](error_code ec) {
+    if (ec) {
+      out.client_ec = ec;
+      return;
+    }
+    client.async_handshake(ssl::stream_base::client, [&](error_code hec) {
+      out.client_ec = hec;
+      if (hec) return;
+      out.client_resumed = SSL_session_reused(client.native_handle()) == 1;
+      out.client_saw = peer_identity(client.native_handle());
+      net::async_read(client, net::buffer(&got, 1), [&](error_code rec, std::size_t) {
+        EXPECT_TRUE(rec || got == 'x');
+        error_code ignored;
+        client.next_layer().close(ignored);
+        server.next_layer().close(ignored);
+      });
+    });
+  });
+  io.run_for(20s);
+  EXPECT_TRUE(io.stopped()) << "connection did not finish";
+  return out;
+}
+
+void expect_client_seen(const Connection& c, const CertificateAuthority& ca) {
+  ASSERT_FALSE(c.server_ec) << c.server_ec.message();
+  ASSERT_FALSE(c.client_ec) << c.client_ec.message();
+  ASSERT_TRUE(c.server_saw.has_value());
+  ASSERT_TRUE(c.server_saw->has_value()) << c.server_saw->error();
+  EXPECT_EQ((*c.server_saw)->id.to_string(),
+            "spiffe://" + ca.trust_domain() + "/ns/default/dc/dc1/svc/web");
+  EXPECT_EQ((*c.server_saw)->serial_hex, "08");
+  ASSERT_TRUE(c.client_saw.has_value());
+  ASSERT_TRUE(c.client_saw->has_value()) << c.client_saw->error();
+  EXPECT_EQ((*c.client_saw)->id.to_string(),
+            "spiffe://" + ca.trust_domain() + "/ns/default/dc/dc1/svc/db");
+  EXPECT_EQ((*c.client_saw)->serial_hex, "07");
+}
+
+TEST(TlsResumption, SecondConnectionResumesAndStillKnowsThePeer) {
+  const auto ca = make_ca(kClusterA);
+  const auto server = build_ok(Role::server, leaf_for(ca, "db", Clock::now(), 7), trust(ca));
+  const auto client = build_ok(Role::client, leaf_for(ca, "web", Clock::now(), 8), trust(ca));
+  ASSERT_TRUE(server && client);
+  ASSERT_NE(client->session_cache(), nullptr);
+  EXPECT_EQ(server->session_cache(), nullptr);
+
+  const auto first = connect_once(*server, *client);
+  expect_client_seen(first, ca);
+  EXPECT_FALSE(first.offered);
+  EXPECT_FALSE(first.server_resumed);
+  EXPECT_FALSE(first.client_resumed);
+  EXPECT_EQ(client->session_cache()->size(), 1U);
+
+  const auto second = connect_once(*server, *client);
+  expect_client_seen(second, ca);
+  EXPECT_TRUE(second.offered);
+  EXPECT_TRUE(second.server_resumed);
+  EXPECT_TRUE(second.client_resumed);
+  EXPECT_EQ(client->session_cache()->size(), 1U);  // one session per instance
+}
+
+TEST(TlsResumption, NewContextsAfterRootsRotationDoNotResume) {
+  const auto old_ca = make_ca(kClusterA);
+  const auto server = build_ok(Role::server, leaf_for(old_ca, "db", Clock::now(), 7), trust(old_ca));
+  const auto client = build_ok(Role::client, leaf_for(old_ca, "web", Clock::now(), 8), trust(old_ca));
+  ASSERT_TRUE(server && client);
+  expect_client_seen(connect_once(*server, *client), old_ca);
+  ASSERT_EQ(client->session_cache()->size(), 1U);
+
+  // Rotation: both sides get new leaves from a new CA and trust both roots, as Consul does.
+  const auto new_ca = make_ca(kClusterA);
+  const TrustMaterial both{{old_ca.root_cert_pem(), new_ca.root_cert_pem()}, new_ca.trust_domain()};
+  const auto new_server = build_ok(Role::server, leaf_for(new_ca, "db", Clock::now(), 7), both);
+  const auto new_client = build_ok(Role::client, leaf_for(new_ca, "web", Clock::now(), 8), both);
+  ASSERT_TRUE(new_server && new_client);
+  const auto after = connect_once(*new_server, *new_client);
+  expect_client_seen(after, new_ca);
+  EXPECT_FALSE(after.offered);  // the old session belongs to the old client context
+  EXPECT_FALSE(after.client_resumed);
+  EXPECT_FALSE(after.server_resumed);
+
+  // Even an old client's session is refused by the new server: its ticket keys are its own.
+  const auto mixed = connect_once(*new_server, *client);
+  EXPECT_TRUE(mixed.offered);
+  EXPECT_FALSE(mixed.server_resumed);
+  EXPECT_FALSE(mixed.client_resumed);
+}
+
+TEST(TlsResumption, SessionLifetimeIsBounded) {
+  const auto ca = make_ca(kClusterA);
+  const auto server = build_ok(Role::server, leaf_for(ca, "db", Clock::now(), 7), trust(ca));
+  ASSERT_TRUE(server);
+  EXPECT_EQ(SSL_CTX_get_timeout(server->ssl_context().native_handle()), 300);
+  EXPECT_EQ(SSL_CTX_get_options(server->ssl_context().native_handle()) & SSL_OP_NO_TICKET, 0U);
 }
 
 }  // namespace

@@ -1,0 +1,42 @@
+#pragma once
+// The client's resumable TLS sessions, one per upstream instance (host:port + expected identity).
+// A cache belongs to exactly one client TlsContext: a CA roots or leaf change builds a new context
+// with an empty cache, so a session made under old roots is never offered again.
+
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "tls/openssl_ptr.hpp"
+
+namespace gatehouse::tls {
+
+class SessionCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 1024;  // beyond this the cache starts over
+  static constexpr std::chrono::seconds kLifetime{300};
+
+  // Tags `ssl` with `key` (so the session it receives is stored under it) and sets the cached
+  // session, if a fresh one exists, to be offered in the handshake. Returns whether one was set.
+  bool offer(SSL* ssl, const std::string& key);
+
+  // Takes ownership of `received` (from SSL_CTX_sess_set_new_cb: TLS 1.3 tickets arrive after the
+  // handshake). Its lifetime is cut to kLifetime and never beyond the peer certificate's notAfter.
+  void store(const std::string& key, SSL_SESSION* received);
+
+  std::size_t size() const;
+
+  // Installs the new-session callback on a client SSL_CTX, storing into `cache` (may be null to
+  // detach it).
+  static void attach(SSL_CTX* ctx, SessionCache* cache);
+
+ private:
+  using SessionPtr = std::unique_ptr<SSL_SESSION, OpensslDeleter<SSL_SESSION_free>>;
+  mutable std::mutex mutex_;
+  std::map<std::string, SessionPtr> sessions_;
+};
+
+}  // namespace gatehouse::tls
