@@ -5,7 +5,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -14,7 +13,6 @@ namespace gatehouse::proxy {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
-using TlsStream = net::ssl::stream<tcp::socket>;
 
 // STYLE.md names it `tok` (read as a keyword-like token, not a constant).
 inline constexpr auto tok =

@@ -51,19 +51,19 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
-net::awaitable<error_code> handshake_within(TlsStream& stream, std::chrono::milliseconds limit,
+net::awaitable<error_code> handshake_within(TlsSocket& stream, std::chrono::milliseconds limit,
                                             net::ssl::stream_base::handshake_type type) {
   net::steady_timer timer{stream.get_executor(), limit};
-  auto first = co_await (stream.async_handshake(type, tok) || timer.async_wait(tok));
+  auto first = co_await (stream.handshake(type) || timer.async_wait(tok));
   if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
-  co_return std::get<0>(std::get<0>(first));
+  co_return std::get<0>(first);
 }
 
-net::awaitable<void> close_tls_within(TlsStream& stream, std::chrono::milliseconds limit) {
+net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::milliseconds limit) {
   net::steady_timer timer{stream.get_executor(), limit};
   // The outcome does not matter: the connection is over either way; the bound keeps a peer that
   // never answers our close_notify from holding the slot.
-  co_await (stream.async_shutdown(tok) || timer.async_wait(tok));
+  co_await (stream.shutdown() || timer.async_wait(tok));
   error_code ignored;
   stream.next_layer().close(ignored);  // already finished with this connection
 }
@@ -95,7 +95,7 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     finish(Outcome::failed, "not_ready: no TLS certificate loaded yet");
     co_return;
   }
-  TlsStream client{std::move(socket), tls->ssl_context()};
+  TlsSocket client{std::move(socket), tls->ssl_context().native_handle()};
   if (const error_code ec = co_await handshake_within(client, config.timeouts.handshake)) {
     error_code ignored;
     client.next_layer().close(ignored);  // a failed or timed-out handshake leaves nothing to say

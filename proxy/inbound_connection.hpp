@@ -8,6 +8,7 @@
 #include "proxy/authorizer.hpp"
 #include "proxy/connection_registry.hpp"
 #include "proxy/runtime.hpp"
+#include "proxy/tls_socket.hpp"
 
 namespace gatehouse::proxy {
 
@@ -21,7 +22,7 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
 // The TLS handshake (as server unless told), or errc::handshake_timeout once `limit` passes (the
 // stream is then unusable and must be closed).
 net::awaitable<error_code> handshake_within(
-    TlsStream& stream, std::chrono::milliseconds limit,
+    TlsSocket& stream, std::chrono::milliseconds limit,
     net::ssl::stream_base::handshake_type type = net::ssl::stream_base::server);
 
 // TCP connect, or errc::connect_timeout once `limit` passes.
@@ -29,7 +30,7 @@ net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoi
                                           std::chrono::milliseconds limit);
 
 // close_notify, waiting at most `limit` for the peer's; then the socket is closed.
-net::awaitable<void> close_tls_within(TlsStream& stream, std::chrono::milliseconds limit);
+net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::milliseconds limit);
 
 // "ip:port", "[v6]:port".
 std::string format_endpoint(const tcp::endpoint& endpoint);

@@ -29,7 +29,7 @@ std::string_view relay_end_name(const RelayResult& r) {
 
 // A connected, verified TLS stream to one instance, or why not.
 struct Attempt {
-  std::unique_ptr<TlsStream> stream;
+  std::unique_ptr<TlsSocket> stream;
   std::string dst;     // the presented SPIFFE ID
   std::string reason;  // empty on success
   bool resumed = false;
@@ -62,7 +62,7 @@ net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
     attempt.reason = "connect " + instance.address() + ": " + ec.message();
     co_return attempt;
   }
-  auto stream = std::make_unique<TlsStream>(std::move(socket), tls->ssl_context());
+  auto stream = std::make_unique<TlsSocket>(std::move(socket), tls->ssl_context().native_handle());
   auto expected = instance.expected;
   expected.trust_domain = tls->trust_domain();  // replaced by the presented one in the check
   // One session per instance and identity; the server's identity is still checked below.
@@ -121,14 +121,14 @@ std::chrono::milliseconds attempt_budget(std::chrono::milliseconds left,
 }
 
 net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> runtime,
-                                    std::shared_ptr<UpstreamInstances> instances,
+                                    std::shared_ptr<UpstreamTargets> targets,
                                     // Held, not used: the frame owns the registration.
                                     [[maybe_unused]] ConnectionRegistry::Entry entry,
                                     std::uint64_t conn_id) {
   co_await net::this_coro::throw_if_cancelled(false);
   const auto started = Clock::now();
   const ProxyConfig& config = runtime->config;
-  const UpstreamConfig& upstream = instances->config();
+  const UpstreamConfig& upstream = targets->config();
   ConnRecord rec;
   rec.conn_id = conn_id;
   rec.direction = Direction::outbound;
@@ -154,7 +154,12 @@ net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> 
     finish(Outcome::failed, "not_ready: no TLS certificate loaded yet");
     co_return;
   }
-  const auto list = instances->current();
+  const auto list = targets->current();
+  if (!list) {
+    close_local();
+    finish(Outcome::failed, "not_ready: the agent has not answered which instances are healthy");
+    co_return;
+  }
   if (list->empty()) {
     close_local();
     finish(Outcome::failed, "no healthy instances found");  // Consul's text
@@ -162,7 +167,7 @@ net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> 
   }
 
   const auto deadline = started + upstream.connect_timeout;
-  const auto order = attempt_order(list->size(), instances->next_turn());
+  const auto order = attempt_order(list->size(), targets->next_turn());
   Attempt attempt;
   std::string reasons;
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -185,7 +190,7 @@ net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> 
     co_return;
   }
 
-  TlsStream& remote = *attempt.stream;
+  TlsSocket& remote = *attempt.stream;
   const RelayResult result = co_await relay(local, remote, config.timeouts.idle);
   close_local();
   co_await close_tls_within(remote, config.timeouts.tls_shutdown);

@@ -30,7 +30,7 @@ std::chrono::milliseconds attempt_budget(std::chrono::milliseconds left, std::si
 // server must be the expected service (reference §7) -> else retry another instance ->
 // relay with half-close -> one summary line.
 net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> runtime,
-                                    std::shared_ptr<UpstreamInstances> instances,
+                                    std::shared_ptr<UpstreamTargets> targets,
                                     ConnectionRegistry::Entry entry, std::uint64_t conn_id);
 
 }  // namespace gatehouse::proxy

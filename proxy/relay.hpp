@@ -1,31 +1,71 @@
 #pragma once
 // Copies bytes both ways between the caller's stream and the app's socket (STYLE.md §3).
 //
-// Deliberately asymmetric: the caller's EOF (TLS close_notify) is a true half-close — the app gets
-// a FIN and may keep answering; the app's EOF ends the relay and the caller then sends
-// close_notify (Asio's TLS shutdown waits for the peer's close_notify, so a TLS half-close while
-// still reading is not possible, asio issue #571). No traffic either way for `idle` ends it too.
-// Each direction owns one 16 KiB buffer (a full TLS record) for the connection's life.
+// Deliberately asymmetric: the caller's EOF is a true half-close — the app gets a FIN (or, when
+// the app side is TLS, a close_notify) and may keep answering; the app's EOF ends the relay and
+// the caller then gets its close_notify. No traffic either way for `idle` ends it too.
+// A direction borrows a 16 KiB RelayBuffer only from a successful non-blocking read until its
+// bytes are written; while it waits for the peer it holds nothing (relay_buffer.hpp).
 //
-// Outbound runs the same relay with the local client as `client` and the TLS stream to the
+// Outbound runs the same relay with the local client as `client` and the TLS connection to the
 // upstream instance as `app`: the local client's EOF half-closes towards the upstream, the
 // upstream's EOF ends the relay.
 
-#include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <cstdint>
+#include <tuple>
 #include <variant>
 
 #include "proxy/asio_types.hpp"
 #include "proxy/errc.hpp"
+#include "proxy/relay_buffer.hpp"
+#include "proxy/tls_socket.hpp"
 
 namespace gatehouse::proxy {
 
-inline constexpr std::size_t kRelayBufferSize = std::size_t{16} * 1024;
+// The relay's view of its two kinds of stream: a non-blocking read attempt, a wait until one can
+// progress, a complete write and the end of our writing.
+inline std::tuple<error_code, std::size_t> try_read(tcp::socket& socket,
+                                                    net::mutable_buffer buffer) {
+  error_code ec;
+  const std::size_t n = socket.read_some(buffer, ec);  // non-blocking: would_block when empty
+  return {ec, n};
+}
+inline std::tuple<error_code, std::size_t> try_read(TlsSocket& stream, net::mutable_buffer buffer) {
+  return stream.try_read(buffer);
+}
+inline net::awaitable<error_code> wait_readable(tcp::socket& socket) {
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, tok);
+  co_return ec;
+}
+inline net::awaitable<error_code> wait_readable(TlsSocket& stream) {
+  return stream.wait_readable();
+}
+inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(tcp::socket& socket,
+                                                                      net::const_buffer buffer) {
+  return net::async_write(socket, buffer, tok);
+}
+inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(TlsSocket& stream,
+                                                                      net::const_buffer buffer) {
+  return stream.write(buffer);
+}
+inline net::awaitable<error_code> half_close(tcp::socket& socket) {
+  error_code ec;
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  co_return ec;
+}
+// close_notify, and the read side stays open for the answer.
+inline net::awaitable<error_code> half_close(TlsSocket& stream) { return stream.close_write(); }
+inline void make_non_blocking(tcp::socket& socket) {
+  error_code ignored;
+  socket.non_blocking(true, ignored);
+}
+inline void make_non_blocking(TlsSocket& /*already*/) {}
 
 enum class RelayEnd { app_closed, client_failed, idle_timeout };
 
@@ -35,8 +75,8 @@ struct RelayResult {
   RelayEnd ended_by = RelayEnd::app_closed;
   error_code ec;  // why it ended; empty for a clean app EOF
   bool client_half_closed = false;
-  // The caller's end was a bare TCP FIN (no close_notify, as our outbound side half-closes):
-  // it will not answer our close_notify either, so waiting for it only holds the slot.
+  // The caller's end was a bare TCP FIN without close_notify: it will not answer our
+  // close_notify either, so waiting for it only holds the slot.
   bool client_truncated = false;
 };
 
@@ -58,18 +98,35 @@ inline bool is_eof(const error_code& ec) {
   return ec == net::error::eof || ec == net::ssl::error::stream_truncated;
 }
 
+// Reads that succeed back to back this many times yield to the worker's other connections.
+inline constexpr int kReadsBeforeYield = 16;
+
 template <class From, class To>
 net::awaitable<error_code> copy_until_eof(From& from, To& to, Activity& activity,
-                                          std::uint64_t& total,
-                                          std::array<char, kRelayBufferSize>& buf,
-                                          bool* truncated = nullptr) {
+                                          std::uint64_t& total, bool* truncated = nullptr) {
+  int streak = 0;
   for (;;) {
-    auto [rec, n] = co_await from.async_read_some(net::buffer(buf), tok);
-    if (n > 0) {
-      auto [wec, written] = co_await net::async_write(to, net::buffer(buf.data(), n), tok);
-      total += written;
-      if (wec) co_return wec;
-      activity.touch();
+    error_code rec;
+    {
+      RelayBuffer buf;
+      std::size_t n = 0;
+      std::tie(rec, n) = try_read(from, buf.buffer());
+      if (n > 0) {
+        auto [wec, written] = co_await write_all(to, net::buffer(buf.data(), n));
+        total += written;
+        if (wec) co_return wec;
+        activity.touch();
+        if (++streak == kReadsBeforeYield) {
+          streak = 0;
+          co_await net::post(co_await net::this_coro::executor, tok);
+        }
+        continue;
+      }
+    }
+    if (rec == net::error::would_block) {
+      streak = 0;
+      if (const error_code wec = co_await wait_readable(from)) co_return wec;
+      continue;
     }
     if (is_eof(rec)) {
       if (truncated != nullptr) *truncated = rec == net::ssl::error::stream_truncated;
@@ -79,30 +136,15 @@ net::awaitable<error_code> copy_until_eof(From& from, To& to, Activity& activity
   }
 }
 
-// Our write side towards the app ends; reading goes on.
-inline void half_close(tcp::socket& socket, error_code& ec) {
-  socket.shutdown(tcp::socket::shutdown_send, ec);
-}
-
-// Towards a TLS peer, a TCP FIN without close_notify: Asio cannot send close_notify and keep
-// reading (asio issue #571). Our inbound side reads that as EOF (is_eof above) and half-closes
-// towards its app; a peer that insists on close_notify sees a truncated stream.
-inline void half_close(TlsStream& stream, error_code& ec) {
-  stream.next_layer().shutdown(tcp::socket::shutdown_send, ec);
-}
-
 // Caller -> app; on the caller's EOF, FIN to the app, then wait (parked) while the app answers.
 template <class ClientStream, class AppStream>
 net::awaitable<error_code> client_then_half_close(ClientStream& client, AppStream& app,
-                                                  Activity& activity, RelayResult& result,
-                                                  std::array<char, kRelayBufferSize>& buf) {
+                                                  Activity& activity, RelayResult& result) {
   const error_code ec =
-      co_await copy_until_eof(client, app, activity, result.to_app, buf, &result.client_truncated);
+      co_await copy_until_eof(client, app, activity, result.to_app, &result.client_truncated);
   if (ec) co_return ec;
   result.client_half_closed = true;
-  error_code sec;
-  half_close(app, sec);
-  if (sec) co_return sec;
+  if (const error_code sec = co_await half_close(app)) co_return sec;
   net::steady_timer park{app.get_executor(), net::steady_timer::time_point::max()};
   co_await park.async_wait(tok);  // ended by `||` when the app side or the watchdog finishes
   co_return error_code{};
@@ -125,10 +167,10 @@ net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
   using namespace net::experimental::awaitable_operators;
   Activity activity{idle};
   RelayResult result;
-  std::array<char, kRelayBufferSize> to_app_buf;     // NOLINT: filled by reads before use
-  std::array<char, kRelayBufferSize> to_client_buf;  // NOLINT: filled by reads before use
-  auto first = co_await (copy_until_eof(app, client, activity, result.to_client, to_client_buf) ||
-                         client_then_half_close(client, app, activity, result, to_app_buf) ||
+  make_non_blocking(client);
+  make_non_blocking(app);
+  auto first = co_await (copy_until_eof(app, client, activity, result.to_client) ||
+                         client_then_half_close(client, app, activity, result) ||
                          idle_watchdog(activity));
   result.ended_by = first.index() == 0   ? RelayEnd::app_closed
                     : first.index() == 1 ? RelayEnd::client_failed

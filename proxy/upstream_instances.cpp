@@ -29,20 +29,19 @@ InstanceList to_instances(const std::vector<consul::ServiceEntry>& entries,
 UpstreamInstances::UpstreamInstances(const boost::asio::any_io_executor& executor,
                                      consul::AgentConfig agent, UpstreamConfig upstream)
     : agent_(executor, std::move(agent)),
-      upstream_(std::move(upstream)),
-      snapshot_(std::make_shared<const InstanceList>()),
+      targets_(std::make_shared<UpstreamTargets>(std::move(upstream))),
       watch_(
           executor, consul::BlockingMode::index,
           [this](const consul::BlockingParams& p) {
-            return agent_.health_connect(upstream_.destination_name, true, consul::to_query(p),
-                                         upstream_.datacenter);
+            return agent_.health_connect(config().destination_name, true, consul::to_query(p),
+                                         config().datacenter);
           },
           [this](const consul::Blocking<std::vector<consul::ServiceEntry>>& e) { on_entries(e); },
           [this](const consul::ApiError& e, consul::milliseconds retry) {
             log_fields(spdlog::level::warn, LogFields{}
                                                 .add("event", "watch_failed")
                                                 .add("watch", "upstream")
-                                                .add("upstream", upstream_.destination_name)
+                                                .add("upstream", config().destination_name)
                                                 .add_quoted("error", e.message())
                                                 .add("retry_ms", std::int64_t{retry.count()}));
           }) {}
@@ -54,18 +53,18 @@ void UpstreamInstances::stop() { watch_.stop(); }
 void UpstreamInstances::on_entries(
     const consul::Blocking<std::vector<consul::ServiceEntry>>& entries) {
   // The agent's datacenter is what an entry without one lives in (-datacenter, else unknown).
+  const auto& dc = config().datacenter;
   auto next = std::make_shared<const InstanceList>(
-      to_instances(entries.value, upstream_.datacenter.empty() ? agent_.config().datacenter
-                                                               : upstream_.datacenter));
-  if (received_ && *next == *snapshot_.load()) return;  // same targets: nothing to tell
-  received_ = true;
+      to_instances(entries.value, dc.empty() ? agent_.config().datacenter : dc));
+  // Same targets: nothing to tell (the first answer is logged even when empty).
+  if (const auto previous = targets_->current(); previous && *next == *previous) return;
   std::string list;
   for (const auto& instance : *next) list += (list.empty() ? "" : ",") + instance.address();
   const auto count = std::uint64_t{next->size()};
-  snapshot_.store(std::move(next));
+  targets_->publish(std::move(next));
   log_fields(spdlog::level::info, LogFields{}
                                       .add("event", "upstream_instances")
-                                      .add("upstream", upstream_.destination_name)
+                                      .add("upstream", config().destination_name)
                                       .add("count", count)
                                       .add("instances", list));
 }

@@ -11,13 +11,13 @@
 namespace gatehouse::proxy {
 
 void spawn_outbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Runtime>& runtime,
-                    const std::shared_ptr<UpstreamInstances>& instances) {
+                    const std::shared_ptr<UpstreamTargets>& targets) {
   const std::uint64_t id = runtime->next_conn_id();
   auto signal = std::make_shared<net::cancellation_signal>();
   auto entry = runtime->registry.add(id, worker.executor(), signal);
   auto slot = signal->slot();
   net::co_spawn(worker.executor(),
-                serve_outbound(std::move(socket), runtime, instances, std::move(entry), id),
+                serve_outbound(std::move(socket), runtime, targets, std::move(entry), id),
                 net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
                   if (e) log_conn_crashed(id, e);
                 }));
@@ -29,7 +29,7 @@ boost::system::result<std::unique_ptr<UpstreamListener>, std::string> UpstreamLi
   auto listener = TcpListener::bind(executor, upstream.bind);
   if (!listener) return "upstream " + upstream.destination_name + ": " + listener.error();
   return std::make_unique<UpstreamListener>(
-      std::move(*listener), std::make_shared<UpstreamInstances>(executor, agent, upstream));
+      std::move(*listener), std::make_unique<UpstreamInstances>(executor, agent, upstream));
 }
 
 void UpstreamListener::start(std::shared_ptr<Runtime> runtime, WorkerPool& pool) {
@@ -41,8 +41,8 @@ void UpstreamListener::start(std::shared_ptr<Runtime> runtime, WorkerPool& pool)
   refused.src_service = runtime->config.service;
   listener_->start(
       runtime, pool,
-      [runtime, instances = instances_](Worker& worker, tcp::socket socket) {
-        spawn_outbound(worker, std::move(socket), runtime, instances);
+      [runtime, targets = instances_->targets()](Worker& worker, tcp::socket socket) {
+        spawn_outbound(worker, std::move(socket), runtime, targets);
       },
       std::move(refused));
   log_fields(spdlog::level::info, LogFields{}

@@ -24,7 +24,7 @@ class UpstreamListener {
       const UpstreamConfig& upstream);
 
   UpstreamListener(std::unique_ptr<TcpListener> listener,
-                   std::shared_ptr<UpstreamInstances> instances)
+                   std::unique_ptr<UpstreamInstances> instances)
       : listener_(std::move(listener)), instances_(std::move(instances)) {}
 
   const UpstreamConfig& config() const { return instances_->config(); }
@@ -40,11 +40,11 @@ class UpstreamListener {
 
  private:
   std::unique_ptr<TcpListener> listener_;
-  std::shared_ptr<UpstreamInstances> instances_;
+  std::unique_ptr<UpstreamInstances> instances_;
 };
 
 // Spawns one outbound connection on `worker`, registered in the runtime's registry.
 void spawn_outbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Runtime>& runtime,
-                    const std::shared_ptr<UpstreamInstances>& instances);
+                    const std::shared_ptr<UpstreamTargets>& targets);
 
 }  // namespace gatehouse::proxy

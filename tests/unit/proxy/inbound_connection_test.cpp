@@ -115,7 +115,7 @@ class InboundTest : public ::testing::Test {
                                                           std::string send = {}) {
     auto ctx = tls::TlsContext::build(tls::Role::client, material, trust_);
     EXPECT_TRUE(ctx) << ctx.error();
-    TlsStream s{co_await net::this_coro::executor, (*ctx)->ssl_context()};
+    net::ssl::stream<tcp::socket> s{co_await net::this_coro::executor, (*ctx)->ssl_context()};
     auto [cec] = co_await s.next_layer().async_connect(ep, tok);
     if (cec) co_return std::pair{cec, std::string{}};
     auto [hec] = co_await s.async_handshake(net::ssl::stream_base::client, tok);

@@ -1,0 +1,152 @@
+#include "proxy/tls_socket.hpp"
+
+#include <openssl/err.h>
+
+#include <boost/asio/ssl/error.hpp>
+#include <array>
+#include <cerrno>
+#include <climits>
+
+namespace gatehouse::proxy {
+
+TlsSocket::TlsSocket(tcp::socket socket, SSL_CTX* context)
+    : socket_(std::move(socket)), ssl_(SSL_new(context)), broken_(!ssl_) {
+  error_code ignored;
+  socket_.non_blocking(true, ignored);  // OpenSSL's reads and writes must never block the worker
+  if (ssl_ && SSL_set_fd(ssl_.get(), static_cast<int>(socket_.native_handle())) != 1) {
+    broken_ = true;
+  }
+  if (!broken_) {
+    // Each read takes whatever the socket has (one syscall for several records), and the record
+    // buffers go back to the allocator whenever they are empty (idle connections hold none).
+    SSL_set_read_ahead(ssl_.get(), 1);
+    SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS);
+  }
+}
+
+error_code TlsSocket::failure(int ret, bool& wants_write) {
+  const int sys_errno = errno;
+  const int reason = SSL_get_error(ssl_.get(), ret);
+  wants_write = reason == SSL_ERROR_WANT_WRITE;
+  if (reason == SSL_ERROR_WANT_READ || reason == SSL_ERROR_WANT_WRITE) {
+    return net::error::would_block;
+  }
+  if (reason == SSL_ERROR_ZERO_RETURN) return net::error::eof;  // the peer's close_notify
+  const unsigned long first = ERR_get_error();
+  ERR_clear_error();
+  broken_ = true;
+  if (reason == SSL_ERROR_SYSCALL && first == 0) {
+    if (sys_errno != 0) return {sys_errno, boost::system::system_category()};
+    return net::ssl::error::stream_truncated;  // TCP EOF without close_notify
+  }
+  if (ERR_GET_REASON(first) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    return net::ssl::error::stream_truncated;
+  }
+  if (first == 0) return net::ssl::error::unspecified_system_error;
+  return {static_cast<int>(first), net::error::get_ssl_category()};
+}
+
+net::awaitable<error_code> TlsSocket::wait_for_socket(bool writable) {
+  auto [ec] = co_await socket_.async_wait(
+      writable ? tcp::socket::wait_write : tcp::socket::wait_read, tok);
+  co_return ec;
+}
+
+net::awaitable<error_code> TlsSocket::handshake(net::ssl::stream_base::handshake_type type) {
+  if (broken_) co_return net::ssl::error::unspecified_system_error;  // SSL_new failed
+  if (type == net::ssl::stream_base::client) {
+    SSL_set_connect_state(ssl_.get());
+  } else {
+    SSL_set_accept_state(ssl_.get());
+  }
+  for (;;) {
+    ERR_clear_error();
+    errno = 0;
+    const int ret = SSL_do_handshake(ssl_.get());
+    if (ret == 1) co_return error_code{};
+    bool wants_write = false;
+    const error_code ec = failure(ret, wants_write);
+    if (ec != net::error::would_block) co_return ec;
+    if (const error_code wec = co_await wait_for_socket(wants_write)) co_return wec;
+  }
+}
+
+std::tuple<error_code, std::size_t> TlsSocket::try_read(net::mutable_buffer buffer) {
+  ERR_clear_error();
+  errno = 0;
+  std::size_t n = 0;
+  const int ret = SSL_read_ex(ssl_.get(), buffer.data(), buffer.size(), &n);
+  if (ret == 1) return {error_code{}, n};
+  return {failure(ret, read_wants_write_), 0};
+}
+
+net::awaitable<error_code> TlsSocket::wait_readable() {
+  // Records already read ahead need no socket event.
+  if (SSL_has_pending(ssl_.get()) == 1) co_return error_code{};
+  co_return co_await wait_for_socket(read_wants_write_);
+}
+
+net::awaitable<std::tuple<error_code, std::size_t>> TlsSocket::read_some(
+    net::mutable_buffer buffer) {
+  for (;;) {
+    auto [ec, n] = try_read(buffer);
+    if (ec != net::error::would_block) co_return std::tuple{ec, n};
+    if (const error_code wec = co_await wait_readable()) co_return std::tuple{wec, std::size_t{0}};
+  }
+}
+
+net::awaitable<std::tuple<error_code, std::size_t>> TlsSocket::write(net::const_buffer buffer) {
+  const auto* data = static_cast<const char*>(buffer.data());
+  std::size_t written = 0;
+  while (written < buffer.size()) {
+    ERR_clear_error();
+    errno = 0;
+    std::size_t n = 0;
+    // A retry after would_block passes the same bytes again, as OpenSSL requires.
+    const int ret = SSL_write_ex(ssl_.get(), data + written, buffer.size() - written, &n);
+    if (ret == 1) {
+      written += n;
+      continue;
+    }
+    bool wants_write = false;
+    const error_code ec = failure(ret, wants_write);
+    if (ec != net::error::would_block) co_return std::tuple{ec, written};
+    if (const error_code wec = co_await wait_for_socket(wants_write)) {
+      co_return std::tuple{wec, written};
+    }
+  }
+  co_return std::tuple{error_code{}, written};
+}
+
+net::awaitable<error_code> TlsSocket::close_write() {
+  // After a fatal error OpenSSL must not be asked to shut down; the caller just closes.
+  if (broken_) co_return net::ssl::error::unspecified_system_error;
+  if ((SSL_get_shutdown(ssl_.get()) & SSL_SENT_SHUTDOWN) != 0) co_return error_code{};
+  for (;;) {
+    ERR_clear_error();
+    errno = 0;
+    // 0: ours is sent, theirs not read yet; 1: both done. Either way our write side is closed.
+    const int ret = SSL_shutdown(ssl_.get());
+    if (ret >= 0) co_return error_code{};
+    bool wants_write = false;
+    const error_code ec = failure(ret, wants_write);
+    if (ec != net::error::would_block) co_return ec;
+    if (!wants_write) co_return error_code{};  // sent; only the peer's answer is missing
+    if (const error_code wec = co_await wait_for_socket(true)) co_return wec;
+  }
+}
+
+net::awaitable<error_code> TlsSocket::shutdown() {
+  if (const error_code ec = co_await close_write()) co_return ec;
+  // The peer may still send data before its close_notify (a TLS half-close): OpenSSL wants it
+  // read with SSL_read, not a second SSL_shutdown. The relay is over, so it is discarded.
+  std::array<char, 1024> sink;  // NOLINT: written by reads before use
+  for (;;) {
+    if ((SSL_get_shutdown(ssl_.get()) & SSL_RECEIVED_SHUTDOWN) != 0) co_return error_code{};
+    auto [ec, n] = co_await read_some(net::buffer(sink));
+    if (ec == net::error::eof) co_return error_code{};
+    if (ec) co_return ec;
+  }
+}
+
+}  // namespace gatehouse::proxy

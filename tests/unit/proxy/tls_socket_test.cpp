@@ -1,0 +1,193 @@
+// TlsSocket over loopback: our own stream on both ends (the authenticated half-close), and
+// Asio's ssl::stream as the other end (wire compatibility, error texts).
+#include "proxy/tls_socket.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <optional>
+#include <string>
+
+#include "proxy/relay_buffer.hpp"
+#include "tests/unit/proxy/loopback.hpp"
+#include "tls/certificate_authority.hpp"
+#include "tls/tls_context.hpp"
+
+namespace gatehouse::proxy {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::system_clock;
+
+class TlsSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tls::CaOptions o;
+    o.cluster_id = "11111111-2222-3333-4444-555555555555";
+    auto ca = tls::CertificateAuthority::create(o, Clock::now());
+    ASSERT_TRUE(ca) << ca.error();
+    const tls::TrustMaterial trust{{ca->root_cert_pem()}, ca->trust_domain()};
+    server_ = context(*ca, trust, tls::Role::server, "db");
+    client_ = context(*ca, trust, tls::Role::client, "web");
+  }
+
+  static std::shared_ptr<const tls::TlsContext> context(tls::CertificateAuthority& ca,
+                                                        const tls::TrustMaterial& trust,
+                                                        tls::Role role, const char* service) {
+    static std::uint64_t serial = 0;
+    auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service),
+                                72h, Clock::now(), ++serial);
+    EXPECT_TRUE(issued) << issued.error();
+    auto built = tls::TlsContext::build(role, {issued->cert_pem, issued->private_key_pem}, trust);
+    EXPECT_TRUE(built) << built.error();
+    return *built;
+  }
+
+  SSL_CTX* server_ctx() { return server_->ssl_context().native_handle(); }
+  SSL_CTX* client_ctx() { return client_->ssl_context().native_handle(); }
+
+  // Runs `a` and `b` on one io_context to completion.
+  void run(std::function<net::awaitable<void>()> a, std::function<net::awaitable<void>()> b) {
+    net::co_spawn(ioc_, a(), [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
+    net::co_spawn(ioc_, b(), [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
+    ioc_.run_for(20s);
+  }
+
+  static net::awaitable<std::string> read_all(TlsSocket& s, error_code& end) {
+    std::string out;
+    std::array<char, 256> buf{};
+    for (;;) {
+      auto [ec, n] = co_await s.read_some(net::buffer(buf));
+      out.append(buf.data(), n);
+      if (ec) {
+        end = ec;
+        co_return out;
+      }
+    }
+  }
+
+  net::io_context ioc_;
+  std::pair<tcp::socket, tcp::socket> pair_ = testing::connected_pair(ioc_);  // client, server
+  std::shared_ptr<const tls::TlsContext> server_;
+  std::shared_ptr<const tls::TlsContext> client_;
+};
+
+TEST_F(TlsSocketTest, HalfCloseSendsCloseNotifyAndTheAnswerStillFlows) {
+  TlsSocket client{std::move(pair_.first), client_ctx()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  std::string server_got;
+  std::string client_got;
+  error_code server_end;
+  error_code client_end;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await client.handshake(net::ssl::stream_base::client));
+        auto [wec, n] = co_await client.write(net::buffer(std::string_view{"hello"}));
+        EXPECT_FALSE(wec);
+        EXPECT_EQ(n, 5U);
+        EXPECT_FALSE(co_await client.close_write());
+        client_got = co_await read_all(client, client_end);
+        EXPECT_FALSE(co_await client.shutdown());  // both close_notify already exchanged
+      },
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        server_got = co_await read_all(server, server_end);
+        auto [wec, n] = co_await server.write(net::buffer(std::string_view{"answer"}));
+        EXPECT_FALSE(wec) << wec.message();
+        EXPECT_FALSE(co_await server.shutdown());
+      });
+  EXPECT_EQ(server_got, "hello");
+  // A close_notify, not a bare FIN: the truncation would be detectable.
+  EXPECT_EQ(server_end, net::error::eof) << server_end.message();
+  EXPECT_EQ(client_got, "answer");
+  EXPECT_EQ(client_end, net::error::eof) << client_end.message();
+}
+
+TEST_F(TlsSocketTest, BareFinWithoutCloseNotifyIsReportedAsTruncated) {
+  TlsSocket client{std::move(pair_.first), client_ctx()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  error_code server_end;
+  std::string server_got;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await client.handshake(net::ssl::stream_base::client));
+        co_await client.write(net::buffer(std::string_view{"partial"}));
+        client.next_layer().shutdown(tcp::socket::shutdown_send);
+        co_return;
+      },
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        server_got = co_await read_all(server, server_end);
+      });
+  EXPECT_EQ(server_got, "partial");
+  EXPECT_EQ(server_end, net::ssl::error::stream_truncated) << server_end.message();
+}
+
+TEST_F(TlsSocketTest, AsioClientTalksToOurServerAndItsCloseNotifyIsEof) {
+  net::ssl::stream<tcp::socket> client{std::move(pair_.first), client_->ssl_context()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  std::string server_got;
+  error_code server_end;
+  std::string client_got(4, '\0');
+  run(
+      [&]() -> net::awaitable<void> {
+        auto [hec] = co_await client.async_handshake(net::ssl::stream_base::client, tok);
+        EXPECT_FALSE(hec) << hec.message();
+        co_await net::async_write(client, net::buffer(std::string_view{"ping"}), tok);
+        auto [rec, n] = co_await net::async_read(client, net::buffer(client_got), tok);
+        EXPECT_FALSE(rec) << rec.message();
+        co_await client.async_shutdown(tok);
+      },
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        std::array<char, 4> buf{};
+        auto [ec, n] = co_await server.read_some(net::buffer(buf));
+        server_got.assign(buf.data(), n);
+        co_await server.write(net::buffer(std::string_view{"pong"}));
+        server_got += co_await read_all(server, server_end);
+        co_await server.shutdown();
+      });
+  EXPECT_EQ(server_got, "ping");
+  EXPECT_EQ(client_got, "pong");
+  EXPECT_EQ(server_end, net::error::eof) << server_end.message();
+}
+
+TEST_F(TlsSocketTest, HandshakeFailureNamesOpensslsReason) {
+  // A client without a certificate: the server requires one.
+  net::ssl::context bare{net::ssl::context::tls_client};
+  bare.set_verify_mode(net::ssl::verify_none);
+  net::ssl::stream<tcp::socket> client{std::move(pair_.first), bare};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  error_code server_ec;
+  run(
+      [&]() -> net::awaitable<void> {
+        co_await client.async_handshake(net::ssl::stream_base::client, tok);
+        std::array<char, 16> buf{};
+        co_await client.async_read_some(net::buffer(buf), tok);  // the server's alert
+      },
+      [&]() -> net::awaitable<void> {
+        server_ec = co_await server.handshake(net::ssl::stream_base::server);
+      });
+  ASSERT_TRUE(server_ec);
+  EXPECT_NE(server_ec.message().find("peer did not return a certificate"), std::string::npos)
+      << server_ec.message();
+}
+
+TEST(RelayBufferPool, AReturnedBufferIsLentAgain) {
+  const char* first = nullptr;
+  {
+    RelayBuffer buf;
+    first = buf.data();
+    EXPECT_EQ(buf.buffer().size(), kRelayBufferSize);
+  }
+  RelayBuffer again;
+  EXPECT_EQ(again.data(), first);
+}
+
+}  // namespace
+}  // namespace gatehouse::proxy
