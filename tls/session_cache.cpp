@@ -54,14 +54,22 @@ bool SessionCache::offer(SSL* ssl, const std::string& key) {
     ERR_clear_error();
     return false;
   }
-  std::lock_guard lock{mutex_};
-  const auto found = sessions_.find(key);
-  if (found == sessions_.end()) return false;
-  if (expired(found->second.get(), std::time(nullptr))) {
-    sessions_.erase(found);
-    return false;
+  SessionPtr session;
+  {
+    std::lock_guard lock{mutex_};
+    const auto found = sessions_.find(key);
+    if (found == sessions_.end()) return false;
+    auto& pool = found->second;
+    const auto now = std::time(nullptr);
+    // Newest first; expired ones are dropped on the way. Each session is offered once.
+    while (!pool.empty() && !session) {
+      if (!expired(pool.back().get(), now)) session = std::move(pool.back());
+      pool.pop_back();
+    }
+    if (pool.empty()) sessions_.erase(found);
   }
-  if (SSL_set_session(ssl, found->second.get()) != 1) {  // takes its own reference
+  if (!session) return false;
+  if (SSL_set_session(ssl, session.get()) != 1) {  // takes its own reference
     ERR_clear_error();
     return false;
   }
@@ -87,13 +95,17 @@ void SessionCache::store(const std::string& key, SSL_SESSION* received) {
   SSL_SESSION_set_time(session, static_cast<long>(std::chrono::system_clock::to_time_t(now)));
   SSL_SESSION_set_timeout(session, static_cast<long>(lifetime.count()));
   std::lock_guard lock{mutex_};
-  if (sessions_.size() >= kMaxEntries && !sessions_.contains(key)) sessions_.clear();
-  sessions_[key] = std::move(owned);  // the newest ticket replaces the older one
+  if (sessions_.size() >= kMaxPeers && !sessions_.contains(key)) sessions_.clear();
+  auto& pool = sessions_[key];
+  if (pool.size() >= kMaxPerPeer) pool.erase(pool.begin());  // the oldest goes first
+  pool.push_back(std::move(owned));
 }
 
 std::size_t SessionCache::size() const {
   std::lock_guard lock{mutex_};
-  return sessions_.size();
+  std::size_t total = 0;
+  for (const auto& [key, pool] : sessions_) total += pool.size();
+  return total;
 }
 
 }  // namespace gatehouse::tls

@@ -14,12 +14,23 @@ namespace {
 using Built = boost::system::result<std::shared_ptr<const TlsContext>, std::string>;
 using VoidResult = boost::system::result<void, std::string>;
 
-// What Consul's Go proxy offers under TLS 1.2 (connect/tls.go defaultTLSConfig); TLS 1.3 keeps
-// OpenSSL's default suites, which are the same AEADs.
+// What Consul's Go proxy offers under TLS 1.2 (connect/tls.go defaultTLSConfig).
 constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+// TLS 1.3: OpenSSL's default suites in Go's order for machines with AES hardware (AES-128 first,
+// as our TLS 1.2 list). AES-128-GCM is ~12% faster than AES-256-GCM per byte, and its SHA-256 key
+// schedule runs on the SHA extensions where SHA-384 has none: the resumed handshake's HKDF was a
+// fifth of its cost.
+constexpr const char* kTls13Suites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+// Sessions the server remembers (OpenSSL evicts the oldest beyond this); each holds the client's
+// parsed certificate, a few KiB. A client resumes only its latest session per instance, so this
+// covers a thousand calling sidecar instances.
+constexpr long kServerSessionCacheSize = 1024;
 
 VoidResult apply_protocol_settings(SSL_CTX* ctx, Role role) {
   if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
@@ -28,16 +39,23 @@ VoidResult apply_protocol_settings(SSL_CTX* ctx, Role role) {
   if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
     return openssl_error("cannot set the TLS 1.2 cipher suites");
   }
+  if (SSL_CTX_set_ciphersuites(ctx, kTls13Suites) != 1) {
+    return openssl_error("cannot set the TLS 1.3 cipher suites");
+  }
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
-  // Resumption stays inside this context: the server resumes only stateless tickets sealed with
-  // this SSL_CTX's own random ticket keys (no session-id cache), the client keeps its sessions in
-  // the context's SessionCache (no internal store). A new context on every roots or leaf change
-  // therefore starts with nothing to resume.
+  // Resumption stays inside this context, so a new context on every roots or leaf change starts
+  // with nothing to resume. The server keeps sessions in this SSL_CTX's own cache and hands out
+  // stateful tickets (SSL_OP_NO_TICKET in TLS 1.3: the ticket is just an ID): a stateless ticket
+  // carries the client certificate, and decoding it again on every resumption was half of the
+  // inbound side's instructions (OpenSSL 3.0's key decoders). The client keeps its sessions in
+  // the context's SessionCache (no internal store).
   SSL_CTX_set_session_cache_mode(
-      ctx, role == Role::server ? SSL_SESS_CACHE_OFF
+      ctx, role == Role::server ? SSL_SESS_CACHE_SERVER
                                 : SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   SSL_CTX_set_timeout(ctx, static_cast<long>(SessionCache::kLifetime.count()));
   if (role == Role::server) {
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_sess_set_cache_size(ctx, kServerSessionCacheSize);
     if (SSL_CTX_set_num_tickets(ctx, 1) != 1) return openssl_error("cannot set the ticket count");
     // Required to resume sessions that carry a verified client certificate.
     static constexpr unsigned char kSessionContext[] = "gatehouse";

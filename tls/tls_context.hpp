@@ -31,8 +31,9 @@ class TlsContext {
   // Loads the whole bundle as the chain, checks the key matches the certificate, trusts all the
   // given roots and nothing else, requires a peer certificate (clientAuth/serverAuth purpose by
   // role), TLS 1.2 or newer with Consul's TLS 1.2 cipher suites, no ALPN. Sessions resume only
-  // within this context: the server's ticket keys are this SSL_CTX's own (random per context), the
-  // client's sessions live in this context's SessionCache; both last at most 5 minutes.
+  // within this context: the server's session cache is this SSL_CTX's own (its tickets are only
+  // IDs into it), the client's sessions live in this context's SessionCache; both last at most
+  // 5 minutes.
   // The leaf must carry exactly one URI SAN that is a SPIFFE ID.
   static boost::system::result<std::shared_ptr<const TlsContext>, std::string> build(
       Role role, const LeafMaterial& leaf, const TrustMaterial& trust);

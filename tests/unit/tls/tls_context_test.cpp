@@ -404,6 +404,9 @@ Connection connect_once(const TlsContext& server_ctx, const TlsContext& client_c
       out.client_saw = peer_identity(client.native_handle());
       net::async_read(client, net::buffer(&got, 1), [&](error_code rec, std::size_t) {
         EXPECT_TRUE(rec || got == 'x');
+        // The server ends with close_notify, as the proxy does: OpenSSL forgets the session of a
+        // connection that ended without one.
+        SSL_shutdown(server.native_handle());
         error_code ignored;
         client.next_layer().close(ignored);
         server.next_layer().close(ignored);
@@ -450,7 +453,7 @@ TEST(TlsResumption, SecondConnectionResumesAndStillKnowsThePeer) {
   EXPECT_TRUE(second.offered);
   EXPECT_TRUE(second.server_resumed);
   EXPECT_TRUE(second.client_resumed);
-  EXPECT_EQ(client->session_cache()->size(), 1U);  // one session per instance
+  EXPECT_EQ(client->session_cache()->size(), 1U);  // the offered one was taken, a new one came
 }
 
 TEST(TlsResumption, NewContextsAfterRootsRotationDoNotResume) {
@@ -473,11 +476,27 @@ TEST(TlsResumption, NewContextsAfterRootsRotationDoNotResume) {
   EXPECT_FALSE(after.client_resumed);
   EXPECT_FALSE(after.server_resumed);
 
-  // Even an old client's session is refused by the new server: its ticket keys are its own.
+  // Even an old client's session is refused by the new server: its session cache is its own.
   const auto mixed = connect_once(*new_server, *client);
   EXPECT_TRUE(mixed.offered);
   EXPECT_FALSE(mixed.server_resumed);
   EXPECT_FALSE(mixed.client_resumed);
+}
+
+TEST(TlsResumption, EachSessionIsOfferedOnce) {
+  const auto ca = make_ca(kClusterA);
+  const auto server = build_ok(Role::server, leaf_for(ca, "db", Clock::now(), 7), trust(ca));
+  const auto client = build_ok(Role::client, leaf_for(ca, "web", Clock::now(), 8), trust(ca));
+  ASSERT_TRUE(server && client);
+  expect_client_seen(connect_once(*server, *client), ca);
+  ASSERT_EQ(client->session_cache()->size(), 1U);
+  // Two connections starting at once: the first takes the session, the second does a full
+  // handshake instead of replaying the same ticket.
+  const SslPtr first{SSL_new(client->ssl_context().native_handle())};
+  const SslPtr second{SSL_new(client->ssl_context().native_handle())};
+  EXPECT_TRUE(client->offer_session(first.get(), kPeerKey));
+  EXPECT_FALSE(client->offer_session(second.get(), kPeerKey));
+  EXPECT_EQ(client->session_cache()->size(), 0U);
 }
 
 TEST(TlsResumption, SessionLifetimeIsBounded) {
@@ -485,7 +504,10 @@ TEST(TlsResumption, SessionLifetimeIsBounded) {
   const auto server = build_ok(Role::server, leaf_for(ca, "db", Clock::now(), 7), trust(ca));
   ASSERT_TRUE(server);
   EXPECT_EQ(SSL_CTX_get_timeout(server->ssl_context().native_handle()), 300);
-  EXPECT_EQ(SSL_CTX_get_options(server->ssl_context().native_handle()) & SSL_OP_NO_TICKET, 0U);
+  // Stateful tickets: the server's sessions stay in its own context's cache.
+  EXPECT_NE(SSL_CTX_get_options(server->ssl_context().native_handle()) & SSL_OP_NO_TICKET, 0U);
+  EXPECT_EQ(SSL_CTX_get_session_cache_mode(server->ssl_context().native_handle()),
+            SSL_SESS_CACHE_SERVER);
 }
 
 }  // namespace
