@@ -46,9 +46,16 @@ inline net::awaitable<error_code> wait_readable(tcp::socket& socket) {
 inline net::awaitable<error_code> wait_readable(TlsSocket& stream) {
   return stream.wait_readable();
 }
+// Tries the (non-blocking) socket right away, so a write that fits the socket buffer, the usual
+// case, costs no trip through the scheduler; only the rest waits for writability.
 inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(tcp::socket& socket,
                                                                       net::const_buffer buffer) {
-  return net::async_write(socket, buffer, tok);
+  error_code ec;
+  std::size_t written = socket.write_some(buffer, ec);
+  if (ec == net::error::would_block) ec = {};
+  if (ec || written == buffer.size()) co_return std::tuple{ec, written};
+  auto [wec, rest] = co_await net::async_write(socket, buffer + written, tok);
+  co_return std::tuple{wec, written + rest};
 }
 inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(TlsSocket& stream,
                                                                       net::const_buffer buffer) {

@@ -1,6 +1,7 @@
 // The `gatehouse` command: dispatches to a subcommand, the way the `consul` CLI does.
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <span>
 #include <string_view>
@@ -38,6 +39,9 @@ bool is_help_flag(std::string_view arg) { return arg == "-h" || arg == "-help" |
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that resets must cost one connection, never the process: the data path's TLS writes
+  // go through OpenSSL's write(2), which raises SIGPIPE where Asio's own sends do not.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::span<char* const> args{argv, static_cast<std::size_t>(argc)};
   if (args.size() < 2 || is_help_flag(args[1])) {
     gatehouse::tools::print_usage(kCommands);

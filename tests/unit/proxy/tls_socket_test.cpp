@@ -10,6 +10,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <csignal>
 #include <optional>
 #include <string>
 
@@ -176,6 +177,31 @@ TEST_F(TlsSocketTest, HandshakeFailureNamesOpensslsReason) {
   ASSERT_TRUE(server_ec);
   EXPECT_NE(server_ec.message().find("peer did not return a certificate"), std::string::npos)
       << server_ec.message();
+}
+
+TEST_F(TlsSocketTest, WritingToAPeerThatResetIsAnErrorNotASignal) {
+  std::signal(SIGPIPE, SIG_IGN);  // as `gatehouse` does in main()
+  TlsSocket client{std::move(pair_.first), client_ctx()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  error_code write_ec;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await client.handshake(net::ssl::stream_base::client));
+        // Linger 0: the close sends a RST.
+        client.next_layer().set_option(net::socket_base::linger{true, 0});
+        client.next_layer().close();
+      },
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        const std::string chunk(kRelayBufferSize, 'x');
+        for (int i = 0; i < 1000 && !write_ec; ++i) {
+          std::tie(write_ec, std::ignore) = co_await server.write(net::buffer(chunk));
+        }
+      });
+  ASSERT_TRUE(write_ec);
+  EXPECT_TRUE(write_ec == boost::system::errc::connection_reset ||
+              write_ec == boost::system::errc::broken_pipe)
+      << write_ec.message();
 }
 
 TEST(RelayBufferPool, AReturnedBufferIsLentAgain) {
