@@ -42,7 +42,14 @@ net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoi
   net::steady_timer timer{socket.get_executor(), limit};
   auto first = co_await (socket.async_connect(endpoint, tok) || timer.async_wait(tok));
   if (first.index() == 1) co_return make_error_code(errc::connect_timeout);
-  co_return std::get<0>(std::get<0>(first));
+  const error_code ec = std::get<0>(std::get<0>(first));
+  if (!ec) {
+    // A relay forwards what it has at once: Nagle would hold a small write (a TLS record, a
+    // request) back until the previous one is acknowledged, up to the peer's delayed-ACK timer.
+    error_code ignored;
+    socket.set_option(tcp::no_delay{true}, ignored);
+  }
+  co_return ec;
 }
 
 std::string format_endpoint(const tcp::endpoint& endpoint) {

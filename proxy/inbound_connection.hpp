@@ -25,7 +25,8 @@ net::awaitable<error_code> handshake_within(
     TlsSocket& stream, std::chrono::milliseconds limit,
     net::ssl::stream_base::handshake_type type = net::ssl::stream_base::server);
 
-// TCP connect, or errc::connect_timeout once `limit` passes.
+// TCP connect (with TCP_NODELAY, as on accepted sockets), or errc::connect_timeout once `limit`
+// passes.
 net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoint& endpoint,
                                           std::chrono::milliseconds limit);
 

@@ -38,6 +38,8 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Runtim
       log_conn(rec);
       continue;
     }
+    error_code ignored;
+    socket.set_option(tcp::no_delay{true}, ignored);  // see connect_within
     on_accept(worker, std::move(socket));
   }
 }

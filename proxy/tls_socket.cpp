@@ -83,6 +83,10 @@ std::tuple<error_code, std::size_t> TlsSocket::try_read(net::mutable_buffer buff
 net::awaitable<error_code> TlsSocket::wait_readable() {
   // Records already read ahead need no socket event.
   if (SSL_has_pending(ssl_.get()) == 1) co_return error_code{};
+  // The read that just found the socket empty set up a record buffer (~18 KiB) to receive into;
+  // SSL_MODE_RELEASE_BUFFERS only frees it after a record. Give it back while we wait: an idle
+  // connection holds none (OpenSSL keeps buffers that still hold data).
+  SSL_free_buffers(ssl_.get());
   co_return co_await wait_for_socket(read_wants_write_);
 }
 
