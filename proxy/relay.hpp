@@ -16,7 +16,9 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <tuple>
 #include <variant>
@@ -39,12 +41,15 @@ inline std::tuple<error_code, std::size_t> try_read(tcp::socket& socket,
 inline std::tuple<error_code, std::size_t> try_read(TlsSocket& stream, net::mutable_buffer buffer) {
   return stream.try_read(buffer);
 }
-inline net::awaitable<error_code> wait_readable(tcp::socket& socket) {
-  auto [ec] = co_await socket.async_wait(tcp::socket::wait_read, tok);
-  co_return ec;
+// Waits until the stream can be read; a plain socket is read right away into `small` (see
+// copy_until_eof), a TLS one only waited for (0 bytes).
+inline net::awaitable<std::tuple<error_code, std::size_t>> wait_and_read(
+    tcp::socket& socket, net::mutable_buffer small) {
+  return socket.async_read_some(small, tok);
 }
-inline net::awaitable<error_code> wait_readable(TlsSocket& stream) {
-  return stream.wait_readable();
+inline net::awaitable<std::tuple<error_code, std::size_t>> wait_and_read(
+    TlsSocket& stream, net::mutable_buffer /*small*/) {
+  co_return std::tuple{co_await stream.wait_readable(), std::size_t{0}};
 }
 // Tries the (non-blocking) socket right away, so a write that fits the socket buffer, the usual
 // case, costs no trip through the scheduler; only the rest waits for writability.
@@ -107,33 +112,60 @@ inline bool is_eof(const error_code& ec) {
 
 // Reads that succeed back to back this many times yield to the worker's other connections.
 inline constexpr int kReadsBeforeYield = 16;
+// A plain socket waits in Asio's own read into this much per-direction memory: a short read
+// tells Asio the socket is drained, so the next wait costs no syscall (a bare readiness wait
+// re-arms epoll each time, and a non-blocking read needs an EAGAIN to know it is drained).
+inline constexpr std::size_t kWaitReadSize = 512;
 
 template <class From, class To>
 net::awaitable<error_code> copy_until_eof(From& from, To& to, Activity& activity,
                                           std::uint64_t& total, bool* truncated = nullptr) {
+  std::array<char, kWaitReadSize> small;  // NOLINT: filled by reads before use
+  std::size_t carried = 0;                // bytes in `small` not yet written
+  bool may_have_more = true;              // try a non-blocking read before waiting
   int streak = 0;
+  error_code rec;
   for (;;) {
-    error_code rec;
-    {
+    if (may_have_more || carried > 0) {
       RelayBuffer buf;
-      std::size_t n = 0;
-      std::tie(rec, n) = try_read(from, buf.buffer());
-      if (n > 0) {
-        auto [wec, written] = co_await write_all(to, net::buffer(buf.data(), n));
+      std::memcpy(buf.data(), small.data(), carried);
+      auto [ec, n] = try_read(from, buf.buffer() + carried);
+      const std::size_t ready = carried + n;
+      carried = 0;
+      rec = ec;
+      if (ready > 0) {
+        auto [wec, written] = co_await write_all(to, net::buffer(buf.data(), ready));
         total += written;
         if (wec) co_return wec;
         activity.touch();
+        may_have_more = n > 0;
         if (++streak == kReadsBeforeYield) {
           streak = 0;
           co_await net::post(co_await net::this_coro::executor, tok);
         }
         continue;
       }
+      if (rec == net::error::would_block) may_have_more = false;
     }
-    if (rec == net::error::would_block) {
+    if (!may_have_more) {
       streak = 0;
-      if (const error_code wec = co_await wait_readable(from)) co_return wec;
-      continue;
+      auto [wec, n] = co_await wait_and_read(from, net::buffer(small));
+      rec = wec;
+      if (n == small.size()) {
+        carried = n;  // more may follow: read it behind these bytes into a relay buffer
+        continue;
+      }
+      if (n > 0) {
+        auto [xec, written] = co_await write_all(to, net::buffer(small.data(), n));
+        total += written;
+        if (xec) co_return xec;
+        activity.touch();
+        continue;  // a short read drained the socket: wait again
+      }
+      if (!rec) {
+        may_have_more = true;  // readable (TLS): read it
+        continue;
+      }
     }
     if (is_eof(rec)) {
       if (truncated != nullptr) *truncated = rec == net::ssl::error::stream_truncated;
