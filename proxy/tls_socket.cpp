@@ -5,7 +5,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <array>
 #include <cerrno>
-#include <climits>
 
 namespace gatehouse::proxy {
 
