@@ -12,12 +12,8 @@ TlsSocket::TlsSocket(tcp::socket socket, SSL_CTX* context)
     : socket_(std::move(socket)), ssl_(SSL_new(context)), broken_(!ssl_) {
   error_code ignored;
   socket_.non_blocking(true, ignored);  // OpenSSL's reads and writes must never block the worker
-  feed_.fd = static_cast<int>(socket_.native_handle());
-  BIO* bio = ssl_ ? make_socket_bio(feed_) : nullptr;
-  if (bio == nullptr) {
+  if (ssl_ && SSL_set_fd(ssl_.get(), static_cast<int>(socket_.native_handle())) != 1) {
     broken_ = true;
-  } else {
-    SSL_set_bio(ssl_.get(), bio, bio);  // one reference, owned by the SSL
   }
   if (!broken_) {
     // Each read takes whatever the socket has (one syscall for several records), and the record
@@ -52,7 +48,6 @@ error_code TlsSocket::failure(int ret, bool& wants_write) {
 net::awaitable<error_code> TlsSocket::wait_for_socket(bool writable) {
   auto [ec] = co_await socket_.async_wait(
       writable ? tcp::socket::wait_write : tcp::socket::wait_read, tok);
-  feed_.drained = false;  // readiness: the next read must ask the socket again
   co_return ec;
 }
 
@@ -85,25 +80,13 @@ std::tuple<error_code, std::size_t> TlsSocket::try_read(net::mutable_buffer buff
 }
 
 net::awaitable<error_code> TlsSocket::wait_readable() {
-  // Records already read ahead, or bytes fetched for OpenSSL, need no socket event.
-  if (SSL_has_pending(ssl_.get()) == 1 || feed_.buffered() > 0 || feed_.eof) {
-    co_return error_code{};
-  }
+  // Records already read ahead need no socket event.
+  if (SSL_has_pending(ssl_.get()) == 1) co_return error_code{};
   // The read that just found the socket empty set up a record buffer (~18 KiB) to receive into;
   // SSL_MODE_RELEASE_BUFFERS only frees it after a record. Give it back while we wait: an idle
   // connection holds none (OpenSSL keeps buffers that still hold data).
   SSL_free_buffers(ssl_.get());
-  if (read_wants_write_) co_return co_await wait_for_socket(true);
-  // Wait inside Asio's own read (no epoll re-arm, unlike a readiness wait); the bytes it fetches
-  // are what OpenSSL reads first (socket_bio.hpp).
-  auto [ec, n] = co_await socket_.async_read_some(net::buffer(feed_.prefetched), tok);
-  if (ec == net::error::eof) {
-    feed_.eof = true;  // OpenSSL finds it: after close_notify that is a clean end, else truncation
-    co_return error_code{};
-  }
-  if (ec) co_return ec;
-  feed_.fetched(n);
-  co_return error_code{};
+  co_return co_await wait_for_socket(read_wants_write_);
 }
 
 net::awaitable<std::tuple<error_code, std::size_t>> TlsSocket::read_some(

@@ -1,13 +1,12 @@
 #pragma once
-// A TLS connection driven straight on its TCP socket's file descriptor (through socket_bio.hpp),
+// A TLS connection driven straight on its TCP socket's file descriptor (OpenSSL's socket BIO),
 // the data path's replacement for asio::ssl::stream.
 //
 // Why not asio::ssl::stream: it moves every byte through a BIO pair and two 17 KiB vectors of its
 // own, allocated for the stream's whole life. That costs an extra copy each way and about 70 KiB
 // per idle connection before OpenSSL's record buffers. Here OpenSSL reads and writes the socket
 // itself, its record buffers are released while idle (SSL_MODE_RELEASE_BUFFERS), and the relay
-// holds no buffer while it waits (try_read / wait_readable): the wait is Asio's own read of at
-// most 512 bytes, which OpenSSL then reads first. It also lets us send close_notify
+// holds no buffer while it waits (try_read / wait_readable). It also lets us send close_notify
 // and keep reading (close_write), which asio::ssl::stream cannot (asio issue #571): our outbound
 // half-close is authenticated, not a bare FIN.
 //
@@ -24,7 +23,6 @@
 #include <tuple>
 
 #include "proxy/asio_types.hpp"
-#include "proxy/socket_bio.hpp"
 
 namespace gatehouse::proxy {
 
@@ -70,7 +68,6 @@ class TlsSocket {
   net::awaitable<error_code> wait_for_socket(bool writable);
 
   tcp::socket socket_;
-  SocketFeed feed_;  // what OpenSSL's BIO reads first; its address must not change
   std::unique_ptr<SSL, SslFree> ssl_;
   // try_read's last would_block waits for writability (TLS must send first), not readability.
   // Kept apart from the writer's state: both directions share this connection.

@@ -39,8 +39,8 @@ bool is_help_flag(std::string_view arg) { return arg == "-h" || arg == "-help" |
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A peer that resets must cost one connection, never the process. The data path sends with
-  // MSG_NOSIGNAL; this covers every other write, libraries' included.
+  // A peer that resets must cost one connection, never the process: the data path's TLS writes
+  // go through OpenSSL's write(2), which raises SIGPIPE where Asio's own sends do not.
   std::signal(SIGPIPE, SIG_IGN);
   const std::span<char* const> args{argv, static_cast<std::size_t>(argc)};
   if (args.size() < 2 || is_help_flag(args[1])) {
