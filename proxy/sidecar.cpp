@@ -210,6 +210,14 @@ std::unique_ptr<WorkerPool> make_pool(const ProxyConfig& config, const consul::A
       });
 }
 
+// Once the drain is over the process only exits: a SIGTERM or SIGINT arriving now (an
+// orchestrator repeating itself) must not turn a clean exit 0 into death by signal. Called after
+// the signal_set is gone, since removing it restores the default action.
+void ignore_late_stop_signals() {
+  std::signal(SIGTERM, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
+}
+
 // Ends control.run() on SIGTERM/SIGINT through the sidecar's drain.
 void on_signal(net::signal_set& signals, Sidecar& sidecar) {
   signals.async_wait([&sidecar](const error_code& ec, int signo) {
@@ -264,9 +272,12 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
     log_start_failed(started.error());
     return 1;
   }
-  net::signal_set signals{control, SIGINT, SIGTERM};
-  on_signal(signals, sidecar);
-  control.run();
+  {
+    net::signal_set signals{control, SIGINT, SIGTERM};
+    on_signal(signals, sidecar);
+    control.run();
+  }
+  ignore_late_stop_signals();
   log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));
   return 0;
 }
@@ -327,19 +338,22 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
       },
       net::detached);
 
-  net::signal_set signals{control, SIGINT, SIGTERM};
-  signals.async_wait([&](const error_code& ec, int signo) {
-    if (ec) return;
-    registration.stop();
-    if (!sidecar.started()) {
-      control.stop();
-      return;
-    }
-    log_fields(spdlog::level::info,
-               LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
-    sidecar.shutdown();
-  });
-  control.run();
+  {
+    net::signal_set signals{control, SIGINT, SIGTERM};
+    signals.async_wait([&](const error_code& ec, int signo) {
+      if (ec) return;
+      registration.stop();
+      if (!sidecar.started()) {
+        control.stop();
+        return;
+      }
+      log_fields(spdlog::level::info,
+                 LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
+      sidecar.shutdown();
+    });
+    control.run();
+  }
+  ignore_late_stop_signals();
   if (exit_code == 0) log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));
   return exit_code;
 }
