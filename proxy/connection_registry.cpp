@@ -8,36 +8,41 @@ namespace gatehouse::proxy {
 ConnectionRegistry::Entry ConnectionRegistry::add(
     std::uint64_t id, boost::asio::any_io_executor executor,
     std::shared_ptr<boost::asio::cancellation_signal> signal) {
-  const std::lock_guard lock{mutex_};
-  live_.emplace(id, Live{std::move(executor), std::move(signal)});
+  Shard& shard = shard_of(id);
+  {
+    const std::lock_guard lock{shard.mutex};
+    shard.live.emplace(id, Live{std::move(executor), std::move(signal)});
+  }
+  count_.fetch_add(1, std::memory_order_acq_rel);
   return Entry{*this, id};
 }
 
-std::size_t ConnectionRegistry::size() const {
-  const std::lock_guard lock{mutex_};
-  return live_.size();
-}
-
 void ConnectionRegistry::on_empty(std::function<void()> callback) {
-  const std::lock_guard lock{mutex_};
+  const std::lock_guard lock{on_empty_mutex_};
   on_empty_ = std::move(callback);
 }
 
 void ConnectionRegistry::remove(std::uint64_t id) {
+  Shard& shard = shard_of(id);
+  {
+    const std::lock_guard lock{shard.mutex};
+    shard.live.erase(id);
+  }
+  if (count_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  // The count reached 0: only now is the (rarely set) callback looked at.
   std::function<void()> notify;
   {
-    const std::lock_guard lock{mutex_};
-    live_.erase(id);
-    if (live_.empty()) notify = on_empty_;
+    const std::lock_guard lock{on_empty_mutex_};
+    notify = on_empty_;
   }
   if (notify) notify();  // outside the lock: the callback may look at size()
 }
 
 void ConnectionRegistry::cancel_all() {
   std::vector<Live> targets;
-  {
-    const std::lock_guard lock{mutex_};
-    for (const auto& [id, live] : live_) targets.push_back(live);
+  for (Shard& shard : shards_) {
+    const std::lock_guard lock{shard.mutex};
+    for (const auto& [id, live] : shard.live) targets.push_back(live);
   }
   for (auto& live : targets) {
     // Signals are not thread-safe: emit on the connection's own thread.

@@ -2,15 +2,21 @@
 // The live connections of every worker: how many there are (for the connection limit and the
 // drain) and how to cancel each one (drain timeout, later revocation). Thread-safe: workers add
 // and remove their own entries; the control thread counts and cancels.
+//
+// Every accept and every close passes through here, on every worker, so there is no single lock:
+// entries live in shards picked by connection id (consecutive ids, different shards) and the
+// count is an atomic that the connection limit reads without locking.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 namespace gatehouse::proxy {
 
@@ -39,7 +45,7 @@ class ConnectionRegistry {
   Entry add(std::uint64_t id, boost::asio::any_io_executor executor,
             std::shared_ptr<boost::asio::cancellation_signal> signal);
 
-  std::size_t size() const;
+  std::size_t size() const { return count_.load(std::memory_order_acquire); }
 
   // Called (from whichever thread removes the last connection) each time the count drops to 0.
   void on_empty(std::function<void()> callback);
@@ -54,9 +60,17 @@ class ConnectionRegistry {
     boost::asio::any_io_executor executor;
     std::shared_ptr<boost::asio::cancellation_signal> signal;
   };
-  mutable std::mutex mutex_;
-  std::map<std::uint64_t, Live> live_;
-  std::function<void()> on_empty_;
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::uint64_t, Live> live;  // guarded by mutex
+  };
+  static constexpr std::size_t kShards = 16;
+  Shard& shard_of(std::uint64_t id) { return shards_[id % kShards]; }
+
+  std::array<Shard, kShards> shards_;
+  std::atomic<std::size_t> count_{0};
+  std::mutex on_empty_mutex_;
+  std::function<void()> on_empty_;  // guarded by on_empty_mutex_
 };
 
 }  // namespace gatehouse::proxy

@@ -26,6 +26,16 @@ std::string describe(std::string_view what, const error_code& ec) {
   return std::string{what} + ": " + ec.message();
 }
 
+// "handshake: certificate verify failed (SSL routines); verify: certificate has expired;
+// alert_sent: certificate expired": OpenSSL's reason, then what it leaves out.
+std::string describe_handshake_failure(const TlsSocket& stream, const error_code& ec) {
+  std::string reason = describe("handshake", ec);
+  if (const auto detail = stream.handshake_failure_detail(); !detail.empty()) {
+    reason += "; " + detail;
+  }
+  return reason;
+}
+
 std::string_view relay_end_name(const RelayResult& r) {
   // Checked first: a cancelled relay (drain) may report any branch as the first to finish.
   if (r.ec == net::error::operation_aborted) return "cancelled";
@@ -58,6 +68,13 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
+net::awaitable<error_code> first_byte_by(tcp::socket& socket, Clock::time_point deadline) {
+  net::steady_timer timer{socket.get_executor(), deadline};
+  auto first = co_await (socket.async_wait(tcp::socket::wait_read, tok) || timer.async_wait(tok));
+  if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
+  co_return std::get<0>(std::get<0>(first));
+}
+
 net::awaitable<error_code> handshake_within(TlsSocket& stream, std::chrono::milliseconds limit,
                                             net::ssl::stream_base::handshake_type type) {
   net::steady_timer timer{stream.get_executor(), limit};
@@ -77,6 +94,7 @@ net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::millisecon
 
 net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> runtime,
                                    std::shared_ptr<Authorizer> authorizer,
+                                   HandshakeGate& handshakes,
                                    // Held, not used: the frame owns the registration, so the
                                    // connection counts as live exactly as long as it runs.
                                    [[maybe_unused]] ConnectionRegistry::Entry entry,
@@ -102,16 +120,39 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     finish(Outcome::failed, "not_ready: no TLS certificate loaded yet");
     co_return;
   }
-  TlsSocket client{std::move(socket), tls->ssl_context().native_handle()};
-  if (const error_code ec = co_await handshake_within(client, config.timeouts.handshake)) {
+  const auto handshake_timeout = [&] {
+    return "handshake_timeout: no complete TLS handshake within " +
+           std::to_string(config.timeouts.handshake.count()) + " ms";
+  };
+  // A caller that has sent nothing costs its socket and this frame, nothing of OpenSSL's.
+  const auto handshake_deadline = Clock::now() + config.timeouts.handshake;
+  if (const error_code ec = co_await first_byte_by(socket, handshake_deadline)) {
     error_code ignored;
-    client.next_layer().close(ignored);  // a failed or timed-out handshake leaves nothing to say
-    finish(Outcome::failed, ec == errc::handshake_timeout
-                                ? "handshake_timeout: no complete TLS handshake within " +
-                                      std::to_string(config.timeouts.handshake.count()) + " ms"
-                                : describe("handshake", ec));
+    socket.close(ignored);
+    finish(Outcome::failed,
+           ec == errc::handshake_timeout ? handshake_timeout() : describe("handshake", ec));
     co_return;
   }
+  HandshakeGate::Ticket ticket = handshakes.try_enter();
+  if (!ticket) {
+    error_code ignored;
+    socket.close(ignored);  // before any TLS byte: the caller sees a reset or EOF, may retry
+    finish(Outcome::failed, "handshake_limit: " + std::to_string(handshakes.limit()) +
+                                " TLS handshakes already in progress on this worker");
+    co_return;
+  }
+  TlsSocket client{std::move(socket), tls->ssl_context().native_handle()};
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(handshake_deadline -
+                                                                          Clock::now());
+  if (const error_code ec =
+          co_await handshake_within(client, std::max(left, std::chrono::milliseconds{1}))) {
+    error_code ignored;
+    client.next_layer().close(ignored);  // a failed or timed-out handshake leaves nothing to say
+    finish(Outcome::failed, ec == errc::handshake_timeout ? handshake_timeout()
+                                                          : describe_handshake_failure(client, ec));
+    co_return;
+  }
+  ticket.release();
 
   rec.tls_resumed = SSL_session_reused(client.native_handle()) == 1;
   auto peer = tls::peer_identity(client.native_handle());

@@ -7,6 +7,7 @@
 #include "proxy/asio_types.hpp"
 #include "proxy/authorizer.hpp"
 #include "proxy/connection_registry.hpp"
+#include "proxy/handshake_gate.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/tls_socket.hpp"
 
@@ -15,9 +16,17 @@ namespace gatehouse::proxy {
 // Spawned on the worker that owns `socket` (parameters by value: the frame owns them).
 // handshake (deadline, client cert verified against all roots) -> exactly one URI SAN that is a
 // service identity -> authorize -> dial the app (deadline) -> relay -> bounded close_notify.
+// Nothing TLS is allocated before the caller's first byte, and the handshake needs a slot of the
+// worker's `handshakes` gate (the caller is refused as handshake_limit without one).
 net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> runtime,
                                    std::shared_ptr<Authorizer> authorizer,
-                                   ConnectionRegistry::Entry entry, std::uint64_t conn_id);
+                                   HandshakeGate& handshakes, ConnectionRegistry::Entry entry,
+                                   std::uint64_t conn_id);
+
+// Until `socket` is readable (the caller's first byte, or its EOF), or errc::handshake_timeout
+// at `deadline`.
+net::awaitable<error_code> first_byte_by(tcp::socket& socket,
+                                         std::chrono::steady_clock::time_point deadline);
 
 // The TLS handshake (as server unless told), or errc::handshake_timeout once `limit` passes (the
 // stream is then unusable and must be closed).

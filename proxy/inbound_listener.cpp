@@ -17,7 +17,8 @@ void spawn_inbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Run
   auto slot = signal->slot();
   net::co_spawn(
       worker.executor(),
-      serve_inbound(std::move(socket), runtime, worker.authorizer(), std::move(entry), id),
+      serve_inbound(std::move(socket), runtime, worker.authorizer(), worker.handshakes(),
+                    std::move(entry), id),
       net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
         if (e) log_conn_crashed(id, e);
       }));

@@ -26,6 +26,8 @@ class InboundListener {
   // `pool` and the runtime must outlive the accept loop (stop() ends it).
   void start(std::shared_ptr<Runtime> runtime, WorkerPool& pool);
   void stop() { listener_->stop(); }
+  // True once the accept loop has ended after stop() (the listener may then be destroyed).
+  bool stopped() const { return listener_->stopped(); }
 
  private:
   std::unique_ptr<TcpListener> listener_;

@@ -15,6 +15,8 @@ ListenerSet::ListenerSet(boost::asio::any_io_executor control, consul::AgentConf
       pool_(pool) {}
 
 boost::system::result<void, std::string> ListenerSet::apply(const ProxyConfig& config) {
+  std::erase_if(retired_, [](const auto& listener) { return listener->stopped(); });
+  std::erase_if(retired_public_, [](const auto& listener) { return listener->stopped(); });
   std::string failures;
   const auto failed = [&failures](const std::string& why) {
     failures += (failures.empty() ? "" : "; ") + why;

@@ -55,8 +55,8 @@ class ListenerSet {
   HostPort public_addr_;
   bool public_started_ = false;
   std::vector<std::unique_ptr<UpstreamListener>> upstreams_;
-  // Stopped listeners whose watch may still have a request in flight; kept alive until the set
-  // goes away (one per removal, so they stay few).
+  // Stopped listeners whose accept loop or watch may still be running; each apply() frees those
+  // that have ended.
   std::vector<std::unique_ptr<UpstreamListener>> retired_;
   std::vector<std::unique_ptr<InboundListener>> retired_public_;
 };

@@ -1,5 +1,6 @@
 #include "proxy/outbound_connection.hpp"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <optional>
 
@@ -35,30 +36,63 @@ struct Attempt {
   bool resumed = false;
 };
 
-net::awaitable<std::optional<tcp::endpoint>> resolve(const HostPort& where, std::string& reason) {
+// One name lookup, shared between the waiting attempt and Asio's resolver thread.
+struct Lookup {
+  explicit Lookup(const net::any_io_executor& executor) : resolver(executor), answered(executor) {}
+  tcp::resolver resolver;
+  net::steady_timer answered;  // cancelled by the answer
+  bool done = false;
+  error_code ec;
+  std::optional<tcp::endpoint> endpoint;
+};
+
+// The instance's address; a DNS name is resolved within `limit`. getaddrinfo cannot be
+// cancelled (it runs on Asio's resolver thread until it returns), so the attempt only waits for
+// it until the deadline, or until drain cancels the connection; a late answer is dropped.
+net::awaitable<std::optional<tcp::endpoint>> resolve_within(const HostPort& where,
+                                                            std::chrono::milliseconds limit,
+                                                            std::string& reason) {
   error_code ec;
   const auto ip = net::ip::make_address(where.host, ec);
   if (!ec) co_return tcp::endpoint{ip, where.port};
-  tcp::resolver resolver{co_await net::this_coro::executor};
-  auto [rec, results] =
-      co_await resolver.async_resolve(where.host, std::to_string(where.port), tok);
-  if (rec || results.empty()) {
-    reason = "resolve " + where.host + ": " + (rec ? rec.message() : std::string{"no address"});
+  auto lookup = std::make_shared<Lookup>(co_await net::this_coro::executor);
+  lookup->answered.expires_after(limit);
+  lookup->resolver.async_resolve(
+      where.host, std::to_string(where.port),
+      [lookup](const error_code& rec, const tcp::resolver::results_type& results) {
+        lookup->done = true;
+        lookup->ec = rec;
+        if (!rec && !results.empty()) lookup->endpoint = results.begin()->endpoint();
+        lookup->answered.cancel();
+      });
+  co_await lookup->answered.async_wait(tok);
+  if (!lookup->done) {
+    reason = "resolve " + where.host + ": no answer within " + std::to_string(limit.count()) +
+             " ms";
     co_return std::nullopt;
   }
-  co_return results.begin()->endpoint();
+  if (!lookup->endpoint) {
+    reason = "resolve " + where.host + ": " +
+             (lookup->ec ? lookup->ec.message() : std::string{"no address"});
+  }
+  co_return lookup->endpoint;
 }
 
 net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
                                      const std::shared_ptr<const tls::TlsContext>& tls,
                                      std::chrono::milliseconds limit) {
   const auto started = Clock::now();
+  const auto left = [&] {
+    return std::max(std::chrono::milliseconds{1},
+                    limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
+                                                                                  started));
+  };
   Attempt attempt;
-  const auto endpoint = co_await resolve(instance.dial, attempt.reason);
+  const auto endpoint = co_await resolve_within(instance.dial, limit, attempt.reason);
   if (!endpoint) co_return attempt;
   const auto executor = co_await net::this_coro::executor;
   tcp::socket socket{executor};
-  if (const error_code ec = co_await connect_within(socket, *endpoint, limit)) {
+  if (const error_code ec = co_await connect_within(socket, *endpoint, left())) {
     attempt.reason = "connect " + instance.address() + ": " + ec.message();
     co_return attempt;
   }
@@ -68,17 +102,17 @@ net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
   // One session per instance and identity; the server's identity is still checked below.
   tls->offer_session(stream->native_handle(),
                      instance.address() + " " + tls::SpiffeId{expected}.to_string());
-  const auto left = std::max(
-      std::chrono::milliseconds{1},
-      limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
   if (const error_code ec =
-          co_await handshake_within(*stream, left, net::ssl::stream_base::client)) {
+          co_await handshake_within(*stream, left(), net::ssl::stream_base::client)) {
     error_code ignored;
     stream->next_layer().close(ignored);
     attempt.reason =
         "handshake " + instance.address() + ": " +
         (ec == errc::handshake_timeout ? std::string{"no complete TLS handshake in time"}
                                        : ec.message());
+    if (const auto detail = stream->handshake_failure_detail(); !detail.empty()) {
+      attempt.reason += "; " + detail;
+    }
     co_return attempt;
   }
   auto peer = tls::peer_identity(stream->native_handle());

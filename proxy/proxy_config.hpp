@@ -52,6 +52,8 @@ struct ProxyConfig {
   Timeouts timeouts;
   // Live connections, inbound and upstream together; more are closed at once.
   std::size_t max_connections = 10'000;
+  // TLS handshakes in progress at once on the public listener (handshake_gate.hpp).
+  std::size_t max_handshakes = 1024;
   unsigned workers = 0;  // 0: one per core
   bool log_json = false;
   std::string log_level = "info";

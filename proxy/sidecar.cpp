@@ -1,7 +1,6 @@
 #include "proxy/sidecar.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -92,6 +91,41 @@ class Drain {
   bool finished_ = false;
 };
 
+// Says every 10 s how many log lines the full queue dropped since it last said so (the queue
+// never blocks a worker; this is the price, and it must be visible).
+class LogDropReporter {
+ public:
+  explicit LogDropReporter(net::io_context& control) : timer_(control) {}
+
+  void start() {
+    timer_.expires_after(std::chrono::seconds{10});
+    timer_.async_wait([this](const error_code& ec) {
+      if (ec) return;
+      report();
+      start();
+    });
+  }
+  void stop() {
+    timer_.cancel();
+    report();
+  }
+
+ private:
+  void report() {
+    const std::uint64_t total = dropped_log_lines();
+    if (total == reported_) return;
+    log_fields(spdlog::level::warn, LogFields{}
+                                        .add("event", "log_dropped")
+                                        .add("dropped", total - reported_)
+                                        .add("total", total)
+                                        .add_quoted("reason", "log queue full; stdout too slow"));
+    reported_ = total;
+  }
+
+  net::steady_timer timer_;
+  std::uint64_t reported_ = 0;
+};
+
 // One running sidecar on the control io_context: started once with a complete configuration,
 // then reconfigured through its ListenerSet.
 class Sidecar {
@@ -102,7 +136,8 @@ class Sidecar {
       : control_(control),
         agent_(std::move(agent)),
         runtime_(std::make_shared<Runtime>()),
-        pool_(&pool) {}
+        pool_(&pool),
+        log_drops_(control) {}
 
   ~Sidecar() { pool_->stop_and_join(); }
   Sidecar(const Sidecar&) = delete;
@@ -118,6 +153,7 @@ class Sidecar {
       runtime_->local_app = *app;
     }
     pool_->start();
+    log_drops_.start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
     // Upstreams accept at once; the public listener (bound now, so a port conflict fails at
     // startup) accepts only once leaf and roots are loaded.
@@ -182,6 +218,7 @@ class Sidecar {
       if (material_) material_->stop();
       if (admin_) admin_->stop();
       pool_->stop_and_join();
+      log_drops_.stop();
       control_.stop();
     };
     if (registration_) registration_->stop(finish_one);
@@ -199,15 +236,18 @@ class Sidecar {
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<SelfRegistration> registration_;
   std::optional<Drain> drain_;
+  LogDropReporter log_drops_;
 };
 
 // Workers with their agent authorizers; created before the control context (see Sidecar).
 std::unique_ptr<WorkerPool> make_pool(const ProxyConfig& config, const consul::AgentConfig& agent) {
   const auto authorize_timeout = config.timeouts.authorize;
   return std::make_unique<WorkerPool>(
-      config.workers, [&agent, authorize_timeout](net::any_io_executor ex) {
+      config.workers,
+      [&agent, authorize_timeout](net::any_io_executor ex) {
         return std::make_shared<AgentAuthorizer>(std::move(ex), agent, authorize_timeout);
-      });
+      },
+      config.max_handshakes);
 }
 
 // Once the drain is over the process only exits: a SIGTERM or SIGINT arriving now (an
@@ -336,7 +376,16 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
         proxy_id = *id;
         registration.start();
       },
-      net::detached);
+      // An exception here would otherwise vanish and leave the process waiting for a start that
+      // never comes; it fails the start instead.
+      [&](const std::exception_ptr& error) {
+        if (!error) return;
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          fail(std::string{"looking up the proxy registration: "} + e.what());
+        }
+      });
 
   {
     net::signal_set signals{control, SIGINT, SIGTERM};

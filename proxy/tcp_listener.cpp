@@ -85,10 +85,12 @@ tcp::endpoint TcpListener::local_endpoint() const {
 
 void TcpListener::start(std::shared_ptr<Runtime> runtime, WorkerPool& pool, OnAccept on_accept,
                         ConnRecord refused) {
+  accepting_ = true;
   net::co_spawn(
       acceptor_.get_executor(),
       accept_loop(acceptor_, std::move(runtime), pool, std::move(on_accept), std::move(refused)),
-      [](const std::exception_ptr& e) {
+      [this](const std::exception_ptr& e) {
+        accepting_ = false;
         if (e) log_conn_crashed(0, e);
       });
 }

@@ -34,9 +34,12 @@ class TcpListener {
   void start(std::shared_ptr<Runtime> runtime, WorkerPool& pool, OnAccept on_accept,
              ConnRecord refused);
   void stop();
+  // True before start() and once the accept loop has ended: nothing refers to this any more.
+  bool stopped() const { return !accepting_; }
 
  private:
   tcp::acceptor acceptor_;
+  bool accepting_ = false;  // control thread only
 };
 
 // An unexpected exception out of a connection coroutine (a bug): one line, never a crash.

@@ -1,12 +1,24 @@
 #include "proxy/tls_socket.hpp"
 
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include <boost/asio/ssl/error.hpp>
 #include <array>
 #include <cerrno>
 
 namespace gatehouse::proxy {
+
+namespace {
+
+// Remembers the alerts we send (OpenSSL reports them only through the info callback).
+void note_sent_alert(const SSL* ssl, int where, int value) {
+  if ((where & SSL_CB_WRITE_ALERT) == 0) return;
+  // NOLINTNEXTLINE: the app data is the owning TlsSocket's counter, set in the constructor
+  *static_cast<int*>(SSL_get_app_data(ssl)) = value;
+}
+
+}  // namespace
 
 TlsSocket::TlsSocket(tcp::socket socket, SSL_CTX* context)
     : socket_(std::move(socket)), ssl_(SSL_new(context)), broken_(!ssl_) {
@@ -20,7 +32,22 @@ TlsSocket::TlsSocket(tcp::socket socket, SSL_CTX* context)
     // buffers go back to the allocator whenever they are empty (idle connections hold none).
     SSL_set_read_ahead(ssl_.get(), 1);
     SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS);
+    SSL_set_app_data(ssl_.get(), &sent_alert_);
+    SSL_set_info_callback(ssl_.get(), note_sent_alert);
   }
+}
+
+std::string TlsSocket::handshake_failure_detail() const {
+  std::string detail;
+  if (!ssl_) return detail;
+  if (const long verify = SSL_get_verify_result(ssl_.get()); verify != X509_V_OK) {
+    detail = std::string{"verify: "} + X509_verify_cert_error_string(verify);
+  }
+  if (sent_alert_ != 0) {
+    if (!detail.empty()) detail += "; ";
+    detail += std::string{"alert_sent: "} + SSL_alert_desc_string_long(sent_alert_);
+  }
+  return detail;
 }
 
 error_code TlsSocket::failure(int ret, bool& wants_write) {
@@ -80,11 +107,16 @@ std::tuple<error_code, std::size_t> TlsSocket::try_read(net::mutable_buffer buff
 }
 
 net::awaitable<error_code> TlsSocket::wait_readable() {
-  // Records already read ahead need no socket event.
-  if (SSL_has_pending(ssl_.get()) == 1) co_return error_code{};
+  // Only ever called after try_read said would_block, which OpenSSL says only once it has used
+  // every complete record it holds and its own socket read found nothing more (EAGAIN). Whatever
+  // it still buffers is an incomplete record that only more bytes from the socket can finish, so
+  // we wait on the socket unconditionally. SSL_has_pending() must not short-cut this: it is 1 for
+  // such a fragment too (SSL_pending(3)), and a peer that sent half a record then kept the worker
+  // spinning on EAGAIN forever, starving every timer and connection on it.
+  //
   // The read that just found the socket empty set up a record buffer (~18 KiB) to receive into;
   // SSL_MODE_RELEASE_BUFFERS only frees it after a record. Give it back while we wait: an idle
-  // connection holds none (OpenSSL keeps buffers that still hold data).
+  // connection holds none (OpenSSL keeps a buffer that still holds part of a record).
   SSL_free_buffers(ssl_.get());
   co_return co_await wait_for_socket(read_wants_write_);
 }

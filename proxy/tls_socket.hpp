@@ -20,6 +20,7 @@
 #include <boost/asio/ssl/stream_base.hpp>
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <tuple>
 
 #include "proxy/asio_types.hpp"
@@ -40,12 +41,16 @@ class TlsSocket {
   SSL* native_handle() { return ssl_.get(); }
 
   net::awaitable<error_code> handshake(net::ssl::stream_base::handshake_type type);
+  // What a failed handshake's error_code does not say, for a reason an operator can act on:
+  // the X.509 verification error ("verify: certificate has expired") and the alert we sent
+  // ("alert_sent: certificate expired"), "; "-joined; empty when there is neither.
+  std::string handshake_failure_detail() const;
 
   // Non-blocking: plaintext already decrypted or readable now; net::error::would_block when the
   // caller should co_await wait_readable() first.
   std::tuple<error_code, std::size_t> try_read(net::mutable_buffer buffer);
-  // Until try_read can make progress (the socket is readable, or writable when TLS needs to send
-  // first, e.g. a key update answer).
+  // After try_read said would_block: until the socket can make progress (readable, or writable
+  // when TLS needs to send first, e.g. a key update answer). Always suspends on the socket.
   net::awaitable<error_code> wait_readable();
   // Reads at least one byte (or fails).
   net::awaitable<std::tuple<error_code, std::size_t>> read_some(net::mutable_buffer buffer);
@@ -73,6 +78,7 @@ class TlsSocket {
   // Kept apart from the writer's state: both directions share this connection.
   bool read_wants_write_ = false;
   bool broken_ = false;  // a fatal TLS or socket error: no shutdown may follow
+  int sent_alert_ = 0;   // the last alert we sent, (level << 8) | description; 0: none
 };
 
 }  // namespace gatehouse::proxy

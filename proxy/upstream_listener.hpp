@@ -35,8 +35,8 @@ class UpstreamListener {
   void start(std::shared_ptr<Runtime> runtime, WorkerPool& pool);
   // Stops accepting and watching; open connections keep their instance snapshot and finish.
   void stop();
-  // True once the watch loop has ended after stop() (its agent client may then be destroyed).
-  bool stopped() const { return instances_->stopped(); }
+  // True once the watch loop and the accept loop have ended after stop(): it may be destroyed.
+  bool stopped() const { return listener_->stopped() && instances_->stopped(); }
 
  private:
   std::unique_ptr<TcpListener> listener_;

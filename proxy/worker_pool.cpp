@@ -7,8 +7,9 @@
 
 namespace gatehouse::proxy {
 
-Worker::Worker(std::size_t index, const AuthorizerFactory& make_authorizer)
-    : index_(index), guard_(context_.get_executor()), authorizer_(make_authorizer(executor())) {}
+Worker::Worker(std::size_t index, const AuthorizerFactory& make_authorizer,
+               std::size_t max_handshakes)
+    : index_(index), handshakes_(max_handshakes), guard_(context_.get_executor()), authorizer_(make_authorizer(executor())) {}
 
 Worker::~Worker() { stop_and_join(); }
 
@@ -34,10 +35,12 @@ void Worker::stop_and_join() {
   if (thread_.joinable()) thread_.join();
 }
 
-WorkerPool::WorkerPool(unsigned count, const AuthorizerFactory& make_authorizer) {
+WorkerPool::WorkerPool(unsigned count, const AuthorizerFactory& make_authorizer,
+                       std::size_t max_handshakes) {
   if (count == 0) count = std::max(1U, std::thread::hardware_concurrency());
+  const std::size_t share = per_worker_share(max_handshakes, count);
   for (unsigned i = 0; i < count; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, make_authorizer));
+    workers_.push_back(std::make_unique<Worker>(i, make_authorizer, share));
   }
 }
 

@@ -180,6 +180,10 @@ const std::vector<ScalarKey>& scalar_keys() {
        [](const json& v, const std::string& p) {
          return std::to_string(as_integer(v, p, 1, 10'000'000));
        }},
+      {"max_handshakes", "max-handshakes",
+       [](const json& v, const std::string& p) {
+         return std::to_string(as_integer(v, p, 1, 10'000'000));
+       }},
       // The agent: as the flags and CONSUL_* variables. No "token": a secret does not belong in
       // a file that gets copied around; use token_file (or CONSUL_HTTP_TOKEN).
       {"http_addr", "http-addr", read_name},

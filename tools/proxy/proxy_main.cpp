@@ -24,11 +24,13 @@ int run_proxy(std::span<char* const> args) {
   }
   proxy::setup_logging(options->config.log_json ? proxy::LogFormat::json : proxy::LogFormat::text,
                        options->config.log_level);
-  if (!options->proxy_id.empty() || !options->sidecar_for.empty()) {
-    return proxy::run_sidecar_from_agent({options->proxy_id, options->sidecar_for}, options->config,
-                                         options->agent);
-  }
-  return proxy::run_sidecar(options->config, options->agent);
+  const int exit_code =
+      !options->proxy_id.empty() || !options->sidecar_for.empty()
+          ? proxy::run_sidecar_from_agent({options->proxy_id, options->sidecar_for},
+                                          options->config, options->agent)
+          : proxy::run_sidecar(options->config, options->agent);
+  proxy::finish_logging();
+  return exit_code;
 }
 
 }  // namespace gatehouse::tools

@@ -72,6 +72,10 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "max-connections",
       po::value(&o.config.max_connections)->default_value(o.config.max_connections),
       "Open connections (inbound and upstream) beyond this are closed at once.")(
+      "max-handshakes",
+      po::value(&o.config.max_handshakes)->default_value(o.config.max_handshakes),
+      "TLS handshakes in progress at once on the public listener (shared out among the "
+      "workers); callers beyond this are closed at once.")(
       "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
       "TLS handshake deadline (Consul's handshake_timeout_ms).")(
       "local-connect-timeout",
@@ -199,6 +203,7 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
     *d.target = *parsed;
   }
   if (o.config.max_connections == 0) return fail("-max-connections must be at least 1");
+  if (o.config.max_handshakes == 0) return fail("-max-handshakes must be at least 1");
   // Consul's default spelling is "INFO"; spdlog's names are lowercase.
   std::transform(o.config.log_level.begin(), o.config.log_level.end(), o.config.log_level.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -27,7 +27,8 @@ TEST(ConfigFile, EveryScalarSettingBecomesItsFlag) {
     "service": "web", "service_addr": "127.0.0.1:8080", "listen": "0.0.0.0:21000",
     "proxy_id": "web-proxy", "sidecar_for": "web", "register": true, "register_id": "a1",
     "admin_addr": "127.0.0.1:0", "log_level": "DEBUG", "log_json": false, "workers": 4,
-    "max_connections": 500, "http_addr": "127.0.0.1:8500", "token_file": "/etc/web.token",
+    "max_connections": 500, "max_handshakes": 64, "http_addr": "127.0.0.1:8500",
+    "token_file": "/etc/web.token",
     "ca_file": "/etc/ca.pem", "ca_path": "/etc/ca.d", "client_cert": "/etc/c.pem",
     "client_key": "/etc/c.key", "tls_server_name": "consul", "datacenter": "dc2",
     "timeouts": {"handshake": "5s", "local_connect": "250ms", "idle": "10m", "drain": "3s",
@@ -47,6 +48,7 @@ TEST(ConfigFile, EveryScalarSettingBecomesItsFlag) {
       {"log-json", "false"},
       {"workers", "4"},
       {"max-connections", "500"},
+      {"max-handshakes", "64"},
       {"http-addr", "127.0.0.1:8500"},
       {"token-file", "/etc/web.token"},
       {"ca-file", "/etc/ca.pem"},
@@ -240,7 +242,8 @@ class ConfigFileFlags : public ::testing::Test {
 TEST_F(ConfigFileFlags, TheFileAloneConfiguresTheProxy) {
   auto file = write(R"({"service": "web", "service_addr": "127.0.0.1:8080",
     "listen": "127.0.0.1:0", "log_level": "warn", "log_json": true, "workers": 2,
-    "max_connections": 77, "admin_addr": "127.0.0.1:0", "register": true, "register_id": "x",
+    "max_connections": 77, "max_handshakes": 9, "admin_addr": "127.0.0.1:0", "register": true,
+    "register_id": "x",
     "http_addr": "127.0.0.1:9500", "datacenter": "dc7",
     "timeouts": {"handshake": "3s", "authorize": "700ms"},
     "upstreams": [{"destination_name": "db", "local_bind_port": 9191}]})");
@@ -254,6 +257,7 @@ TEST_F(ConfigFileFlags, TheFileAloneConfiguresTheProxy) {
   EXPECT_TRUE(o->config.log_json);
   EXPECT_EQ(o->config.workers, 2U);
   EXPECT_EQ(o->config.max_connections, 77U);
+  EXPECT_EQ(o->config.max_handshakes, 9U);
   ASSERT_TRUE(o->config.admin);
   EXPECT_EQ(*o->config.admin, (proxy::HostPort{"127.0.0.1", 0}));
   EXPECT_TRUE(o->config.register_self);

@@ -10,11 +10,19 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
+#include <atomic>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "proxy/relay_buffer.hpp"
+#include "tests/support/scripted_tls_peer.hpp"
 #include "tests/unit/proxy/loopback.hpp"
 #include "tls/certificate_authority.hpp"
 #include "tls/tls_context.hpp"
@@ -35,14 +43,16 @@ class TlsSocketTest : public ::testing::Test {
     const tls::TrustMaterial trust{{ca->root_cert_pem()}, ca->trust_domain()};
     server_ = context(*ca, trust, tls::Role::server, "db");
     client_ = context(*ca, trust, tls::Role::client, "web");
+    ca_.emplace(std::move(*ca));
+    trust_ = trust;
   }
 
-  static std::shared_ptr<const tls::TlsContext> context(tls::CertificateAuthority& ca,
-                                                        const tls::TrustMaterial& trust,
-                                                        tls::Role role, const char* service) {
+  static std::shared_ptr<const tls::TlsContext> context(
+      tls::CertificateAuthority& ca, const tls::TrustMaterial& trust, tls::Role role,
+      const char* service, Clock::time_point issued_at = Clock::now()) {
     static std::uint64_t serial = 0;
     auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service),
-                                72h, Clock::now(), ++serial);
+                                72h, issued_at, ++serial);
     EXPECT_TRUE(issued) << issued.error();
     auto built = tls::TlsContext::build(role, {issued->cert_pem, issued->private_key_pem}, trust);
     EXPECT_TRUE(built) << built.error();
@@ -76,6 +86,8 @@ class TlsSocketTest : public ::testing::Test {
   std::pair<tcp::socket, tcp::socket> pair_ = testing::connected_pair(ioc_);  // client, server
   std::shared_ptr<const tls::TlsContext> server_;
   std::shared_ptr<const tls::TlsContext> client_;
+  std::optional<tls::CertificateAuthority> ca_;
+  tls::TrustMaterial trust_;
 };
 
 TEST_F(TlsSocketTest, HalfCloseSendsCloseNotifyAndTheAnswerStillFlows) {
@@ -179,6 +191,53 @@ TEST_F(TlsSocketTest, HandshakeFailureNamesOpensslsReason) {
       << server_ec.message();
 }
 
+TEST_F(TlsSocketTest, AnExpiredClientCertificateIsNamedWithTheAlertWeSent) {
+  // Issued four days ago for 72 hours: expired a day ago.
+  const auto expired = context(*ca_, trust_, tls::Role::client, "web", Clock::now() - 96h);
+  TlsSocket client{std::move(pair_.first), expired->ssl_context().native_handle()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  error_code server_ec;
+  run(
+      [&]() -> net::awaitable<void> {
+        co_await client.handshake(net::ssl::stream_base::client);
+        std::array<char, 16> buf{};
+        co_await client.read_some(net::buffer(buf));  // the server's alert
+      },
+      [&]() -> net::awaitable<void> {
+        server_ec = co_await server.handshake(net::ssl::stream_base::server);
+      });
+  ASSERT_TRUE(server_ec);
+  EXPECT_NE(server_ec.message().find("certificate verify failed"), std::string::npos)
+      << server_ec.message();
+  EXPECT_EQ(server.handshake_failure_detail(),
+            "verify: certificate has expired; alert_sent: certificate expired");
+}
+
+TEST_F(TlsSocketTest, AClientCertificateFromAnotherCaIsNamed) {
+  tls::CaOptions o;
+  o.cluster_id = "99999999-2222-3333-4444-555555555555";
+  auto other = tls::CertificateAuthority::create(o, Clock::now());
+  ASSERT_TRUE(other) << other.error();
+  // Trusts our server, but presents a leaf our server's CA never signed.
+  const auto stranger = context(*other, trust_, tls::Role::client, "web");
+  TlsSocket client{std::move(pair_.first), stranger->ssl_context().native_handle()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  error_code server_ec;
+  run(
+      [&]() -> net::awaitable<void> {
+        co_await client.handshake(net::ssl::stream_base::client);
+        std::array<char, 16> buf{};
+        co_await client.read_some(net::buffer(buf));
+      },
+      [&]() -> net::awaitable<void> {
+        server_ec = co_await server.handshake(net::ssl::stream_base::server);
+      });
+  ASSERT_TRUE(server_ec);
+  EXPECT_NE(server.handshake_failure_detail().find("verify: unable to get local issuer certificate"),
+            std::string::npos)
+      << server.handshake_failure_detail();
+}
+
 TEST_F(TlsSocketTest, WritingToAPeerThatResetIsAnErrorNotASignal) {
   std::signal(SIGPIPE, SIG_IGN);  // as `gatehouse` does in main()
   TlsSocket client{std::move(pair_.first), client_ctx()};
@@ -202,6 +261,149 @@ TEST_F(TlsSocketTest, WritingToAPeerThatResetIsAnErrorNotASignal) {
   EXPECT_TRUE(write_ec == boost::system::errc::connection_reset ||
               write_ec == boost::system::errc::broken_pipe)
       << write_ec.message();
+}
+
+// A worker that never suspends cannot be stopped by its own timers; a test of that must not hang
+// the suite, so a watchdog thread ends the process with a message instead.
+class AbortIfStuck {
+ public:
+  AbortIfStuck(std::chrono::seconds limit, const char* what)
+      : thread_([this, limit, what] {
+          if (done_.get_future().wait_for(limit) == std::future_status::timeout) {
+            std::fprintf(stderr, "FATAL: %s (no progress for %llds)\n", what,
+                         static_cast<long long>(limit.count()));
+            std::abort();
+          }
+        }) {}
+  ~AbortIfStuck() {
+    done_.set_value();
+    thread_.join();
+  }
+  AbortIfStuck(const AbortIfStuck&) = delete;
+  AbortIfStuck& operator=(const AbortIfStuck&) = delete;
+
+ private:
+  std::promise<void> done_;
+  std::thread thread_;
+};
+
+// Our server on the io_context; a scripted client on its own thread that sends only part of
+// what it means to send (half a record, half a ClientHello).
+class StalledPeerTest : public TlsSocketTest {
+ protected:
+  // Counts timer ticks while `stalled` runs: proof that the thread kept serving others.
+  net::awaitable<int> ticks_while(std::chrono::milliseconds period, const std::atomic<bool>& done) {
+    net::steady_timer tick{ioc_};
+    int ticks = 0;
+    for (int i = 0; i < 500 && !done; ++i) {
+      tick.expires_after(period);
+      co_await tick.async_wait(tok);
+      ++ticks;
+    }
+    co_return ticks;
+  }
+
+  int client_fd() { return pair_.first.release(); }
+
+  AbortIfStuck watchdog_{60s, "a stalled TLS peer kept the worker from suspending"};
+};
+
+TEST_F(StalledPeerTest, HalfARecordSuspendsTheReaderAndTheRestCompletesIt) {
+  using namespace net::experimental::awaitable_operators;
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  std::promise<void> stalled;
+  std::promise<void> go_on;
+  std::string client_error;
+  std::thread client_thread([&, fd = client_fd()] {
+    gatehouse::testing::ScriptedTlsPeer client{client_ctx(), gatehouse::testing::TlsRole::client, fd};
+    if (!client.handshake(10s)) client_error = client.error();
+    const std::string payload = "hello, record";
+    client.hold_after(client.record_size(payload.size()) / 2);
+    client.write(payload);
+    stalled.set_value();
+    go_on.get_future().wait_for(20s);
+    client.release();
+    client.wait_for_close(10s);
+  });
+
+  std::atomic<bool> done{false};
+  int ticks = 0;
+  std::string got;
+  bool first_read_timed_out = false;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        stalled.get_future().wait_for(20s);  // half a record is now on the wire
+        std::array<char, 64> buf{};
+        net::steady_timer limit{ioc_, 300ms};
+        auto first = co_await (server.read_some(net::buffer(buf)) || limit.async_wait(tok));
+        first_read_timed_out = first.index() == 1;
+        go_on.set_value();
+        auto [ec, n] = co_await server.read_some(net::buffer(buf));
+        EXPECT_FALSE(ec) << ec.message();
+        got.assign(buf.data(), n);
+        done = true;
+        server.next_layer().close();
+      },
+      [&]() -> net::awaitable<void> { ticks = co_await ticks_while(10ms, done); });
+  client_thread.join();
+  EXPECT_EQ(client_error, "");
+  EXPECT_TRUE(first_read_timed_out) << "a read returned with only half a record";
+  EXPECT_EQ(got, "hello, record");  // the held half was kept, not lost
+  EXPECT_GE(ticks, 5) << "the thread did not serve its timers while the record was incomplete";
+}
+
+TEST_F(StalledPeerTest, ShutdownWaitsOnTheSocketWhileThePeerStopsMidRecord) {
+  using namespace net::experimental::awaitable_operators;
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  std::promise<void> stalled;
+  std::thread client_thread([&, fd = client_fd()] {
+    gatehouse::testing::ScriptedTlsPeer client{client_ctx(), gatehouse::testing::TlsRole::client, fd};
+    client.handshake(10s);
+    client.hold_after(client.record_size(100) / 2);
+    client.write(std::string(100, 'x'));
+    stalled.set_value();
+    client.wait_for_close(20s);
+  });
+  std::atomic<bool> done{false};
+  int ticks = 0;
+  bool shutdown_timed_out = false;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        stalled.get_future().wait_for(20s);
+        net::steady_timer limit{ioc_, 300ms};
+        auto first = co_await (server.shutdown() || limit.async_wait(tok));
+        shutdown_timed_out = first.index() == 1;
+        done = true;
+        server.next_layer().close();
+      },
+      [&]() -> net::awaitable<void> { ticks = co_await ticks_while(10ms, done); });
+  client_thread.join();
+  EXPECT_TRUE(shutdown_timed_out);
+  EXPECT_GE(ticks, 5);
+}
+
+TEST_F(StalledPeerTest, HandshakeWaitsOnTheSocketWhenTheClientHelloStopsHalfway) {
+  using namespace net::experimental::awaitable_operators;
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  std::thread client_thread([&, fd = client_fd()] {
+    gatehouse::testing::ScriptedTlsPeer client{client_ctx(), gatehouse::testing::TlsRole::client, fd};
+    client.hold_after(40);  // a few bytes into the ClientHello
+    client.handshake(500ms);
+    client.wait_for_close(20s);
+  });
+  bool handshake_timed_out = false;
+  run([&]() -> net::awaitable<void> {
+        net::steady_timer limit{ioc_, 300ms};
+        auto first = co_await (server.handshake(net::ssl::stream_base::server) ||
+                               limit.async_wait(tok));
+        handshake_timed_out = first.index() == 1;
+        server.next_layer().close();
+      },
+      []() -> net::awaitable<void> { co_return; });
+  client_thread.join();
+  EXPECT_TRUE(handshake_timed_out);
 }
 
 TEST(RelayBufferPool, AReturnedBufferIsLentAgain) {
