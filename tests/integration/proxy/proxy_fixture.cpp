@@ -67,14 +67,15 @@ std::shared_ptr<const tls::TlsContext> ProxyTest::client_context(const std::stri
 }
 
 std::shared_ptr<const tls::TlsContext> ProxyTest::client_context_from(const std::string& base_url,
-                                                                      const std::string& service) {
+                                                                      const std::string& service,
+                                                                      tls::Role role) {
   const auto leaf = get_json(base_url + "/v1/agent/connect/ca/leaf/" + service);
   const auto roots = get_json(base_url + "/v1/agent/connect/ca/roots");
   tls::TrustMaterial trust;
   trust.trust_domain = roots["TrustDomain"];
   for (const auto& r : roots["Roots"]) trust.root_pems.push_back(r["RootCert"]);
   auto ctx = tls::TlsContext::build(
-      tls::Role::client,
+      role,
       {leaf["CertPEM"].get<std::string>(), leaf["PrivateKeyPEM"].get<std::string>()}, trust);
   if (!ctx) throw std::runtime_error("client context: " + ctx.error());
   return *ctx;

@@ -40,9 +40,11 @@ class ProxyTest : public ::testing::Test {
 
   // A client context presenting the agent's leaf for `service`, trusting the agent's roots.
   std::shared_ptr<const tls::TlsContext> client_context(const std::string& service);
-  // The same from the agent at `base_url` ("http://127.0.0.1:PORT").
-  static std::shared_ptr<const tls::TlsContext> client_context_from(const std::string& base_url,
-                                                                    const std::string& service);
+  // The same from the agent at `base_url` ("http://127.0.0.1:PORT"); `role` server for a
+  // test's own stand-in of a service instance.
+  static std::shared_ptr<const tls::TlsContext> client_context_from(
+      const std::string& base_url, const std::string& service,
+      tls::Role role = tls::Role::client);
   static nlohmann::json get_json(const std::string& url);
   SSL_CTX* native(const std::shared_ptr<const tls::TlsContext>& ctx) {
     return ctx->ssl_context().native_handle();

@@ -291,6 +291,9 @@ class AbortIfStuck {
 // what it means to send (half a record, half a ClientHello).
 class StalledPeerTest : public TlsSocketTest {
  protected:
+  using Peer = gatehouse::testing::ScriptedTlsPeer;
+  using PeerRole = gatehouse::testing::TlsRole;
+
   // Counts timer ticks while `stalled` runs: proof that the thread kept serving others.
   net::awaitable<int> ticks_while(std::chrono::milliseconds period, const std::atomic<bool>& done) {
     net::steady_timer tick{ioc_};
@@ -315,7 +318,7 @@ TEST_F(StalledPeerTest, HalfARecordSuspendsTheReaderAndTheRestCompletesIt) {
   std::promise<void> go_on;
   std::string client_error;
   std::thread client_thread([&, fd = client_fd()] {
-    gatehouse::testing::ScriptedTlsPeer client{client_ctx(), gatehouse::testing::TlsRole::client, fd};
+    Peer client{client_ctx(), PeerRole::client, fd};
     if (!client.handshake(10s)) client_error = client.error();
     const std::string payload = "hello, record";
     client.hold_after(client.record_size(payload.size()) / 2);
@@ -358,7 +361,7 @@ TEST_F(StalledPeerTest, ShutdownWaitsOnTheSocketWhileThePeerStopsMidRecord) {
   TlsSocket server{std::move(pair_.second), server_ctx()};
   std::promise<void> stalled;
   std::thread client_thread([&, fd = client_fd()] {
-    gatehouse::testing::ScriptedTlsPeer client{client_ctx(), gatehouse::testing::TlsRole::client, fd};
+    Peer client{client_ctx(), PeerRole::client, fd};
     client.handshake(10s);
     client.hold_after(client.record_size(100) / 2);
     client.write(std::string(100, 'x'));
@@ -388,7 +391,7 @@ TEST_F(StalledPeerTest, HandshakeWaitsOnTheSocketWhenTheClientHelloStopsHalfway)
   using namespace net::experimental::awaitable_operators;
   TlsSocket server{std::move(pair_.second), server_ctx()};
   std::thread client_thread([&, fd = client_fd()] {
-    gatehouse::testing::ScriptedTlsPeer client{client_ctx(), gatehouse::testing::TlsRole::client, fd};
+    Peer client{client_ctx(), PeerRole::client, fd};
     client.hold_after(40);  // a few bytes into the ClientHello
     client.handshake(500ms);
     client.wait_for_close(20s);
