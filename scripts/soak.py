@@ -259,38 +259,8 @@ def conn_lines(process):
             "other_warnings": dict(other.most_common(5))}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gatehouse", required=True, help="path to the gatehouse binary")
-    parser.add_argument("--quick", action="store_true",
-                        help="a short run: --bytes 64MiB --connections 5000")
-    parser.add_argument("--bytes", type=size, help="bulk bytes each way (default 1GiB)")
-    parser.add_argument("--connections", type=count, help="short connections (default 500000)")
-    parser.add_argument("--workers", type=int, default=8, help="parallel short-connection clients")
-    parser.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds a socket may wait before it counts as failed")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
-    parser.add_argument("--keep-logs", action="store_true",
-                        help="keep the processes' logs (always kept on failure)")
-    args = parser.parse_args()
-    total_bytes = args.bytes or (64 * 2**20 if args.quick else 2**30)
-    connections = args.connections if args.connections is not None else (
-        5000 if args.quick else 500_000)
-    if args.workers < 1:
-        sys.exit("soak: --workers must be at least 1")
-
-    # SIGTERM and SIGHUP unwind like Ctrl-C, through the ExitStack that stops every process.
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda number, _: sys.exit(128 + number))
-    raise_fd_limit()
-    gatehouse = os.path.abspath(args.gatehouse)
-    workdir = tempfile.mkdtemp(prefix="gatehouse-soak-")
-    print(f"soak: {total_bytes} bytes each way, {connections} short connections, "
-          f"{args.workers} workers; logs in {workdir}", file=sys.stderr, flush=True)
-    result = {"bytes_each_way": total_bytes, "connections": connections,
-              "workers": args.workers}
-    ok = False
+def run(args, gatehouse, workdir, total_bytes, connections, result):
+    """Starts everything, runs both tests and stops everything; returns (result, ok)."""
     with ExitStack() as stack:
         agent = Agent(gatehouse, workdir, stack)
         echo = Process("echo", [gatehouse, "echo", "-listen", "127.0.0.1:0"], workdir)
@@ -342,6 +312,47 @@ def main():
         ok = (result["bulk"]["ok"] and result["short"]["failed"] == 0 and
               all(code == 0 for code in result["exit_codes"].values()))
         result["ok"] = ok
+    return result, ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gatehouse", required=True, help="path to the gatehouse binary")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run: --bytes 64MiB --connections 5000")
+    parser.add_argument("--bytes", type=size, help="bulk bytes each way (default 1GiB)")
+    parser.add_argument("--connections", type=count, help="short connections (default 500000)")
+    parser.add_argument("--workers", type=int, default=8, help="parallel short-connection clients")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconds a socket may wait before it counts as failed")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--keep-logs", action="store_true",
+                        help="keep the processes' logs (always kept on failure)")
+    args = parser.parse_args()
+    total_bytes = args.bytes or (64 * 2**20 if args.quick else 2**30)
+    connections = args.connections if args.connections is not None else (
+        5000 if args.quick else 500_000)
+    if args.workers < 1:
+        sys.exit("soak: --workers must be at least 1")
+
+    # Ctrl-C (even when started with SIGINT ignored, as a background job is), SIGTERM and SIGHUP
+    # unwind through the ExitStack that stops every process.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda number, _: sys.exit(128 + number))
+    raise_fd_limit()
+    gatehouse = os.path.abspath(args.gatehouse)
+    workdir = tempfile.mkdtemp(prefix="gatehouse-soak-")
+    print(f"soak: {total_bytes} bytes each way, {connections} short connections, "
+          f"{args.workers} workers; logs in {workdir}", file=sys.stderr, flush=True)
+    result = {"bytes_each_way": total_bytes, "connections": connections,
+              "workers": args.workers}
+    try:
+        result, ok = run(args, gatehouse, workdir, total_bytes, connections, result)
+    except (KeyboardInterrupt, SystemExit):
+        print(f"soak: interrupted; every process stopped; logs in {workdir}", file=sys.stderr)
+        raise
     if args.json:
         print(json.dumps(result, indent=2))
     else:
