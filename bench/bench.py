@@ -4,7 +4,9 @@
 Every peer runs the same chain:
     load generator -> outbound proxy (plain in, mTLS out) -> inbound proxy (mTLS in, plain out) -> app
 with certificates issued by one Gatehouse dev agent. Peers run in turn, rounds interleaved, and
-the medians are reported with the ratio Gatehouse / HAProxy.
+the medians are reported with the ratio Gatehouse / HAProxy. Besides throughput and latency, the
+proxies' own CPU time (both sides, every process) is reported per GB, per request and per new
+connection, and a keep-alive sweep runs at 1 to 1024 concurrent connections.
 """
 
 import argparse
@@ -27,10 +29,24 @@ from contextlib import ExitStack
 from pathlib import Path
 
 PEERS = ["direct", "gatehouse", "haproxy", "stunnel"]
-FIGURES = ["bulk_gbps", "new_conns_per_s", "keepalive_rps", "keepalive_p50_ms",
-           "keepalive_p99_ms", "idle_kib_per_conn"]
-# Figures where more is better; for the others (latency, memory) less is better.
+FIGURES = ["bulk_gbps", "cpu_s_per_gb", "new_conns_per_s", "cpu_us_per_conn", "keepalive_rps",
+           "keepalive_p50_ms", "keepalive_p99_ms", "cpu_us_per_req", "idle_kib_per_conn"]
+SWEEP = [1, 32, 256, 1024]
+SWEEP_FIGURES = ["rps", "p99_ms", "cpu_us_per_req"]
+# Figures where more is better; for the others (latency, memory, CPU) less is better.
 HIGHER_IS_BETTER = {"bulk_gbps", "new_conns_per_s", "keepalive_rps"}
+
+
+def sweep_figure(connections, figure):
+    return f"sweep_c{connections}_{figure}"
+
+
+def sweep_figures(sweep):
+    return [sweep_figure(c, f) for c in sweep for f in SWEEP_FIGURES]
+
+
+def higher_is_better(figure):
+    return figure in HIGHER_IS_BETTER or figure.endswith("_rps")
 
 
 def free_port():
@@ -42,6 +58,37 @@ def free_port():
 def raise_fd_limit():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid):
+    """/proc/<pid>/stat from the state field on (the command name may hold spaces and ')')."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2:].split()
+
+
+def cpu_seconds(processes):
+    """User + system CPU seconds of the processes: every thread, and every descendant (live ones
+    directly, reaped ones through cutime/cstime)."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = _stat_fields(entry.name)
+            except OSError:
+                pass  # gone meanwhile
+    ticks, pending, seen = 0, [p.proc.pid for p in processes], set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen or pid not in stats:
+            continue
+        seen.add(pid)
+        # utime, stime, cutime, cstime: fields 14-17 in proc(5), 11-14 counting from the state.
+        ticks += sum(int(v) for v in stats[pid][11:15])
+        pending.extend(child for child, fields in stats.items() if int(fields[1]) == pid)
+    return ticks / CLOCK_TICKS
 
 
 class Process:
@@ -261,26 +308,50 @@ def start_app(ctx, kind, stack):
 def measure_bulk(ctx, peer, seconds):
     with ExitStack() as stack:
         app = start_app(ctx, "iperf3", stack)
-        entry, _ = STARTERS[peer](ctx, app, stack)
+        entry, proxies = STARTERS[peer](ctx, app, stack)
+        cpu_before = cpu_seconds(proxies)
         out = subprocess.run(["iperf3", "-c", "127.0.0.1", "-p", str(entry), "-t", str(seconds),
                               "-O", "1", "-J"], capture_output=True, text=True, timeout=seconds + 60)
+        cpu = cpu_seconds(proxies) - cpu_before
         report = json.loads(out.stdout)
         if "error" in report:
             raise RuntimeError(f"iperf3 through {peer}: {report['error']}")
-        return {"bulk_gbps": report["end"]["sum_received"]["bits_per_second"] / 8e9}
+        figures = {"bulk_gbps": report["end"]["sum_received"]["bits_per_second"] / 8e9}
+        if proxies:
+            # The CPU time covers the whole run, the omitted first second included, and so do
+            # these bytes (the "end" sums leave that second out).
+            moved = sum(interval["sum"]["bytes"] for interval in report["intervals"])
+            figures["cpu_s_per_gb"] = cpu / (moved / 1e9)
+        return figures
 
 
-def run_wrk(entry, seconds, connections, extra):
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *extra,
-                          f"http://127.0.0.1:{entry}/"],
-                         capture_output=True, text=True, timeout=seconds + 60)
-    text = out.stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    if out.returncode != 0 or not rps:
-        raise RuntimeError(f"wrk failed:\n{text}\n{out.stderr}")
-    errors = re.search(r"Socket errors: (.*)", text)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    return text, float(rps[1]), (errors[1] if errors else ""), (int(non2xx[1]) if non2xx else 0)
+class Wrk:
+    """One wrk run: its output, requests/s, completed requests, errors, and the CPU seconds the
+    proxies spent meanwhile."""
+
+    def __init__(self, entry, seconds, connections, extra, proxies):
+        cpu_before = cpu_seconds(proxies)
+        # One wrk thread at every concurrency (wrk needs a connection per thread at least). The
+        # timeout is raised from 2 s so that slow answers count in the latency, not as errors.
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout",
+                              "10s", "--latency", *extra, f"http://127.0.0.1:{entry}/"],
+                             capture_output=True, text=True, timeout=seconds + 60)
+        self.cpu = cpu_seconds(proxies) - cpu_before if proxies else None
+        self.text = text = out.stdout
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+        requests = re.search(r"^\s*(\d+) requests in ", text, re.M)
+        if out.returncode != 0 or not rps or not requests:
+            raise RuntimeError(f"wrk failed:\n{text}\n{out.stderr}")
+        self.rps, self.requests = float(rps[1]), int(requests[1])
+        errors = re.search(r"Socket errors: (.*)", text)
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        self.errors = errors[1] if errors else ""
+        self.non2xx = int(non2xx[1]) if non2xx else 0
+
+    def cpu_us_per_request(self):
+        if self.cpu is None or not self.requests:
+            return None
+        return self.cpu / self.requests * 1e6
 
 
 def latency_ms(text, percentile):
@@ -289,23 +360,37 @@ def latency_ms(text, percentile):
     return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def measure_http(ctx, peer, seconds):
+def measure_http(ctx, peer, seconds, sweep, sweep_seconds):
     figures = {}
     with ExitStack() as stack:
         app = start_app(ctx, "http", stack)
-        entry, _ = STARTERS[peer](ctx, app, stack)
+        entry, proxies = STARTERS[peer](ctx, app, stack)
         # Connection: close makes every request a new connection (a new mTLS handshake, and for
         # Gatehouse a new authorize call).
-        _, rps, errors, non2xx = run_wrk(entry, seconds, 16, ["-H", "Connection: close"])
-        figures["new_conns_per_s"] = rps
-        figures["new_conns_errors"] = errors
-        text, rps, errors, non2xx2 = run_wrk(entry, seconds, 32, [])
-        figures["keepalive_rps"] = rps
-        figures["keepalive_p50_ms"] = latency_ms(text, 50)
-        figures["keepalive_p99_ms"] = latency_ms(text, 99)
-        figures["keepalive_errors"] = errors
-        figures["non_2xx"] = non2xx + non2xx2
-    return figures
+        run = Wrk(entry, seconds, 16, ["-H", "Connection: close"], proxies)
+        figures["new_conns_per_s"] = run.rps
+        figures["cpu_us_per_conn"] = run.cpu_us_per_request()
+        figures["new_conns_errors"] = run.errors
+        non2xx = run.non2xx
+        run = Wrk(entry, seconds, 32, [], proxies)
+        figures["keepalive_rps"] = run.rps
+        figures["keepalive_p50_ms"] = latency_ms(run.text, 50)
+        figures["keepalive_p99_ms"] = latency_ms(run.text, 99)
+        figures["cpu_us_per_req"] = run.cpu_us_per_request()
+        figures["keepalive_errors"] = run.errors
+        non2xx += run.non2xx
+        # Keep-alive at each concurrency, on the same chain. A point includes opening its
+        # connections: at 1024, 1024 new mTLS connections at its start.
+        for connections in sweep:
+            run = Wrk(entry, sweep_seconds, connections, [], proxies)
+            figures[sweep_figure(connections, "rps")] = run.rps
+            figures[sweep_figure(connections, "p99_ms")] = latency_ms(run.text, 99)
+            figures[sweep_figure(connections, "cpu_us_per_req")] = run.cpu_us_per_request()
+            if run.errors:
+                figures[sweep_figure(connections, "errors")] = run.errors
+            non2xx += run.non2xx
+        figures["non_2xx"] = non2xx
+    return {k: v for k, v in figures.items() if v is not None}
 
 
 def measure_idle(ctx, peer, count):
@@ -346,27 +431,30 @@ def machine_info():
             "stunnel": version(["stunnel4", "-version"])}
 
 
-def medians(samples):
+def medians(samples, figures):
     result = {}
     for peer, runs in samples.items():
         result[peer] = {}
-        for figure in FIGURES:
+        for figure in figures:
             values = [r[figure] for r in runs if isinstance(r.get(figure), (int, float))]
             if values:
                 result[peer][figure] = statistics.median(values)
     return result
 
 
-def format_table(table):
-    header = f"{'figure':<22}" + "".join(f"{p:>12}" for p in PEERS) + f"{'GH/HAProxy':>12}"
+def format_table(table, figures):
+    """A row per figure, a column per peer, and the ratio Gatehouse / HAProxy."""
+    width = max(len(f) for f in figures) + 2
+    header = f"{'figure':<{width}}" + "".join(f"{p:>12}" for p in PEERS) + f"{'GH/HAProxy':>12}"
     lines = [header, "-" * len(header)]
-    for figure in FIGURES:
-        row = f"{figure:<22}"
+    for figure in figures:
+        row = f"{figure:<{width}}"
         for peer in PEERS:
             value = table.get(peer, {}).get(figure)
             row += f"{value:>12.3f}" if value is not None else f"{'-':>12}"
         gh, ha = table.get("gatehouse", {}).get(figure), table.get("haproxy", {}).get(figure)
         row += f"{gh / ha:>12.2f}" if gh is not None and ha else f"{'-':>12}"
+        row += "  (higher is better)" if higher_is_better(figure) else "  (lower is better)"
         lines.append(row)
     return "\n".join(lines)
 
@@ -379,17 +467,30 @@ def main():
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 3, quick 1)")
     parser.add_argument("--seconds", type=int, help="seconds per load test (default 10, quick 3)")
     parser.add_argument("--idle", type=int, help="idle connections held (default 5000, quick 1000)")
+    parser.add_argument("--sweep", default=",".join(map(str, SWEEP)),
+                        help="keep-alive concurrencies to sweep (default 1,32,256,1024)")
+    parser.add_argument("--sweep-seconds", type=int,
+                        help="seconds per sweep point (default 6, quick 3)")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the concurrency sweep")
     parser.add_argument("--peers", default=",".join(PEERS), help="comma-separated subset")
     parser.add_argument("--output", help="JSON result file (default bench/results/<time>.json)")
     args = parser.parse_args()
     rounds = args.rounds or (1 if args.quick else 3)
     seconds = args.seconds or (3 if args.quick else 10)
     idle = args.idle or (1000 if args.quick else 5000)
+    sweep = [] if args.no_sweep else [int(c) for c in args.sweep.split(",") if c]
+    sweep_seconds = args.sweep_seconds or (3 if args.quick else 6)
     peers = [p for p in args.peers.split(",") if p]
     for peer in peers:
         if peer not in PEERS:
             sys.exit(f"bench: unknown peer {peer!r}; known: {', '.join(PEERS)}")
     raise_fd_limit()
+    # A connection held by the idle test or a sweep point costs a descriptor here or in wrk and
+    # two in each proxy (children inherit this limit; HAProxy sizes its own from maxconn).
+    needed = 2 * max([idle, *sweep]) + 1000
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < needed:
+        sys.exit(f"bench: needs {needed} file descriptors per process, the hard limit is "
+                 f"{resource.getrlimit(resource.RLIMIT_NOFILE)[1]} (ulimit -Hn)")
 
     workdir = tempfile.mkdtemp(prefix="gatehouse-bench-")
     info = machine_info()
@@ -407,18 +508,24 @@ def main():
             for peer in peers:
                 run = {}
                 run.update(measure_bulk(ctx, peer, seconds))
-                run.update(measure_http(ctx, peer, seconds))
+                run.update(measure_http(ctx, peer, seconds, sweep, sweep_seconds))
                 run.update(measure_idle(ctx, peer, idle))
                 samples[peer].append(run)
                 print(f"round {round_number} {peer}: " +
                       ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                 for k, v in run.items()), flush=True)
-    table = medians(samples)
+    table = medians(samples, FIGURES + sweep_figures(sweep))
     print()
-    print(format_table(table))
+    print(format_table(table, FIGURES))
+    if sweep:
+        print(f"\nkeep-alive sweep ({sweep_seconds} s per point; sweep_c<connections>_<figure>)")
+        print(format_table(table, sweep_figures(sweep)))
+    print("\ncpu_*: CPU time of the peer's proxies (outbound + inbound, every thread and process);"
+          " GB = 1e9 bytes")
     result = {"time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "machine": info, "rounds": rounds, "seconds": seconds, "idle_connections": idle,
-              "medians": table, "samples": samples}
+              "sweep_connections": sweep, "sweep_seconds": sweep_seconds,
+              "clock_ticks_per_s": CLOCK_TICKS, "medians": table, "samples": samples}
     output = Path(args.output) if args.output else (
         Path(__file__).resolve().parent / "results" /
         (datetime.datetime.now().strftime("%Y%m%d-%H%M%S") + ".json"))
