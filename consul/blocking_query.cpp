@@ -44,16 +44,23 @@ Clock::duration RateLimiter::acquire(Clock::time_point now) {
       std::chrono::duration<double>(-tokens_ / rate_));
 }
 
-Backoff::Backoff(milliseconds base, milliseconds max) : base_(base), max_(max) {}
+Backoff::Backoff(milliseconds base, milliseconds max)
+    : base_(std::min(base, max)), max_(max), previous_(base_) {}
+
+milliseconds Backoff::upper() const {
+  // 3 * previous without overflow: previous never exceeds max_.
+  const milliseconds tripled = previous_ > max_ / 3 ? max_ : previous_ * 3;
+  return std::clamp(tripled, base_, max_);
+}
 
 milliseconds Backoff::next(double random01) {
   ++failures_;
-  milliseconds delay = base_;
-  for (int i = 1; i < failures_ && delay < max_; ++i) delay *= 2;
-  delay = std::min(delay, max_);
+  const milliseconds lo = lower();
+  const milliseconds hi = upper();
   const double r = std::clamp(random01, 0.0, 1.0);
-  const auto half = delay / 2;
-  return half + milliseconds{static_cast<milliseconds::rep>(static_cast<double>(half.count()) * r)};
+  const auto span = static_cast<double>((hi - lo).count());
+  previous_ = lo + milliseconds{static_cast<milliseconds::rep>(span * r)};
+  return previous_;
 }
 
 BlockingQueryState::BlockingQueryState(const BlockingOptions& options)

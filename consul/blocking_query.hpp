@@ -58,18 +58,28 @@ class RateLimiter {
   std::optional<Clock::time_point> last_;
 };
 
-// Exponential backoff with jitter after errors, reset on success (like nghttpx's
-// ConnectBlocker): the n-th failure waits a random time in [d/2, d], d = min(max, base·2^(n-1)).
+// Capped backoff with decorrelated jitter after errors, reset on success (the reset is
+// nghttpx's ConnectBlocker's; the jitter spreads a fleet of sidecars whose agent restarts at one
+// instant): every delay is random in [base, min(max, 3 * previous delay)], the first one in
+// [base, min(max, 3 * base)]. Nothing ever waits longer than `max`, so a watch notices an agent
+// that is back within `max` of its return.
 class Backoff {
  public:
   Backoff(milliseconds base, milliseconds max);
   milliseconds next(double random01);  // random01 in [0, 1)
-  void reset() { failures_ = 0; }
+  void reset() {
+    failures_ = 0;
+    previous_ = base_;
+  }
   int failures() const { return failures_; }
+  // The range next() draws from now: [lower, upper].
+  milliseconds lower() const { return base_; }
+  milliseconds upper() const;
 
  private:
   milliseconds base_;
   milliseconds max_;
+  milliseconds previous_;
   int failures_ = 0;
 };
 
@@ -78,8 +88,10 @@ struct BlockingOptions {
   milliseconds margin{5'000};    // added to wait + wait/16 for the request timeout
   double rate_per_second = 1.0;  // loop rate limit
   double burst = 2.0;
-  milliseconds backoff_base{1'000};
-  milliseconds backoff_max{180'000};
+  // Retry delays after a failure (see Backoff): a watch sees an agent that restarted (with a new
+  // CA, say) at most backoff_max after it is back.
+  milliseconds backoff_base{500};
+  milliseconds backoff_max{2'500};
 };
 
 // The per-watch bookkeeping: what to send next and whether a result is news.

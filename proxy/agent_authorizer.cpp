@@ -4,12 +4,32 @@ namespace gatehouse::proxy {
 
 AgentAuthorizer::AgentAuthorizer(boost::asio::any_io_executor executor, consul::AgentConfig config,
                                  std::chrono::milliseconds timeout)
-    : agent_(std::move(executor), std::move(config)) {
+    : agent_(std::move(executor), std::move(config)), timeout_(timeout) {
   agent_.set_request_timeout(timeout);
 }
 
-std::string authz_unavailable_reason(const consul::ApiError& error) {
-  return "authz_unavailable: the agent could not be asked: " + error.message();
+std::string authz_unavailable_reason(const consul::ApiError& error,
+                                     std::chrono::milliseconds timeout) {
+  std::string reason = "authz_unavailable: ";
+  switch (error.kind) {
+    case consul::ApiErrorKind::status:
+      // Consul's own text: `rpc error making call: ...`, `Permission denied`, ...
+      reason += "the agent answered status " + std::to_string(error.status);
+      if (!error.body.empty()) reason += ": " + error.body;
+      return reason;
+    case consul::ApiErrorKind::invalid_response:
+      return reason + "invalid JSON in the agent's answer: " + error.detail;
+    case consul::ApiErrorKind::timeout:
+      // The detail says how far the answer got (no byte, headers only, part of the body).
+      reason += "timed out after " + std::to_string(timeout.count()) + " ms";
+      if (!error.detail.empty()) reason += " (" + error.detail + ")";
+      return reason;
+    case consul::ApiErrorKind::connect:
+    case consul::ApiErrorKind::cancelled:
+    case consul::ApiErrorKind::transport:
+      break;
+  }
+  return reason + "the agent could not be asked: " + error.message();
 }
 
 boost::asio::awaitable<Verdict> AgentAuthorizer::check(const tls::PeerIdentity& peer,
@@ -19,7 +39,7 @@ boost::asio::awaitable<Verdict> AgentAuthorizer::check(const tls::PeerIdentity& 
   request.client_cert_uri = peer.id.to_string();  // the parsed URI re-serialised, as Consul's SDK
   request.client_cert_serial = peer.serial_hex;
   auto answer = co_await agent_.authorize(std::move(request));
-  if (!answer) co_return Verdict{false, authz_unavailable_reason(answer.error())};
+  if (!answer) co_return Verdict{false, authz_unavailable_reason(answer.error(), timeout_)};
   co_return Verdict{answer->authorized, answer->reason};
 }
 

@@ -1,12 +1,16 @@
 #pragma once
 // Authorization by the local agent: POST /v1/agent/connect/authorize per connection (reference
-// §4, as Consul's Go SDK does). Any failure to get an answer — transport error, timeout, a non-200
-// status, an undecodable body — denies with a reason starting `authz_unavailable:`.
+// §4, as Consul's Go SDK does). Any failure to get an answer denies (fail closed) with a reason
+// starting `authz_unavailable:` that names what happened: `the agent answered status 500: <Consul's
+// text>`, `invalid JSON in the agent's answer: …`, `timed out after N ms (…)` (also an answer that
+// stalls mid-body), `the agent could not be asked: connect_failed: …`. Nothing is cached: the
+// next connection asks again, so an agent that recovers authorizes at once.
 // One per worker: its HttpClient runs on that worker's io_context.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "consul/agent_client.hpp"
 #include "proxy/authorizer.hpp"
@@ -23,9 +27,11 @@ class AgentAuthorizer final : public Authorizer {
 
  private:
   consul::AgentClient agent_;
+  std::chrono::milliseconds timeout_;
 };
 
-// The denial reason for an agent that could not be asked.
-std::string authz_unavailable_reason(const consul::ApiError& error);
+// The denial reason when the agent gave no usable answer; `timeout` is the request's deadline.
+std::string authz_unavailable_reason(const consul::ApiError& error,
+                                     std::chrono::milliseconds timeout);
 
 }  // namespace gatehouse::proxy

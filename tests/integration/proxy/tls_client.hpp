@@ -38,6 +38,7 @@ class TlsClient {
 
   TlsEnd end() const { return end_; }
   const std::string& error() const { return error_; }
+  SSL* native_handle() const { return ssl_; }  // e.g. to inspect the server's certificates
 
  private:
   int fd_ = -1;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace gatehouse::consul {
 namespace {
 
@@ -55,27 +57,62 @@ TEST(RateLimiter, RefillsOverTimeUpToBurst) {
   EXPECT_EQ(limiter.acquire(t0 + 1h), Clock::duration{500ms});
 }
 
-TEST(Backoff, DoublesWithinJitterBoundsAndCaps) {
-  Backoff b{1s, 8s};
-  EXPECT_EQ(b.next(0.0), 500ms);        // failure 1: [0.5s, 1s]
-  EXPECT_EQ(b.next(0.999999), 1999ms);  // failure 2: [1s, 2s)
-  EXPECT_EQ(b.next(0.5), 3s);           // failure 3: [2s, 4s]
-  EXPECT_EQ(b.next(1.0), 8s);           // failure 4: [4s, 8s]
-  EXPECT_EQ(b.next(0.0), 4s);           // capped at 8s
-  EXPECT_EQ(b.failures(), 5);
+TEST(Backoff, DecorrelatedJitterGrowsFromThePreviousDelayUpToTheCap) {
+  Backoff b{500ms, 2500ms};
+  EXPECT_EQ(b.lower(), 500ms);
+  EXPECT_EQ(b.upper(), 1500ms);    // first failure: [base, 3 * base]
+  EXPECT_EQ(b.next(0.5), 1000ms);  // 500 + 0.5 * 1000
+  EXPECT_EQ(b.upper(), 2500ms);    // 3 * 1000 capped
+  EXPECT_EQ(b.next(0.999999), 2499ms);
+  EXPECT_EQ(b.next(1.0), 2500ms);  // never above the cap
+  EXPECT_EQ(b.next(0.0), 500ms);   // nor below the base, and the range follows the last delay
+  EXPECT_EQ(b.upper(), 1500ms);
+  EXPECT_EQ(b.failures(), 4);
   b.reset();
+  EXPECT_EQ(b.failures(), 0);
+  EXPECT_EQ(b.upper(), 1500ms);
   EXPECT_EQ(b.next(0.0), 500ms);
 }
 
-TEST(Backoff, EveryDelayWithinBounds) {
-  Backoff b{100ms, 10s};
-  for (int n = 1; n <= 20; ++n) {
-    const double r = (n % 7) / 7.0;
-    const auto d = b.next(r);
-    const auto cap = std::min<milliseconds>(10s, 100ms * (1LL << std::min(n - 1, 20)));
-    EXPECT_GE(d, cap / 2) << n;
-    EXPECT_LE(d, cap) << n;
+TEST(Backoff, TheDefaultsNeverWaitLongerThanTheCapHoweverLongTheOutage) {
+  const BlockingOptions defaults;
+  EXPECT_LE(defaults.backoff_max, 3s);  // an agent that is back is seen within the cap
+  Backoff b{defaults.backoff_base, defaults.backoff_max};
+  // A 40 s outage of retries at the largest draw: the cap holds from the second failure on.
+  milliseconds waited{0};
+  int n = 0;
+  while (waited < 40s) {
+    const auto d = b.next(1.0);
+    EXPECT_LE(d, defaults.backoff_max) << n;
+    EXPECT_GE(d, defaults.backoff_base) << n;
+    waited += d;
+    ++n;
   }
+  EXPECT_EQ(b.next(1.0), defaults.backoff_max);
+}
+
+TEST(Backoff, EveryDelayWithinItsRange) {
+  Backoff b{100ms, 10s};
+  milliseconds previous = 100ms;
+  for (int n = 1; n <= 50; ++n) {
+    const double r = (n * 37 % 101) / 101.0;  // spread over [0, 1)
+    const auto hi = std::min<milliseconds>(10s, previous * 3);
+    ASSERT_EQ(b.upper(), hi) << n;
+    const auto d = b.next(r);
+    EXPECT_GE(d, 100ms) << n;
+    EXPECT_LE(d, hi) << n;
+    // The draw maps linearly onto the range (the injected randomness decides where).
+    EXPECT_EQ(d, 100ms + milliseconds{static_cast<milliseconds::rep>(
+                             static_cast<double>((hi - 100ms).count()) * r)})
+        << n;
+    previous = d;
+  }
+}
+
+TEST(Backoff, ACapBelowTheBaseWins) {
+  Backoff b{5s, 1s};
+  EXPECT_EQ(b.next(0.0), 1s);
+  EXPECT_EQ(b.next(1.0), 1s);
 }
 
 TEST(BlockingQueryState, PublishesOnlyOnChange) {
@@ -103,12 +140,12 @@ TEST(BlockingQueryState, ErrorsBackOffResetIndexAndSuccessResetsBackoff) {
   o.backoff_max = 60s;
   BlockingQueryState s{o};
   EXPECT_TRUE(s.on_index(10));
-  EXPECT_EQ(s.on_error(1.0), 1s);
+  EXPECT_EQ(s.on_error(1.0), 3s);
   EXPECT_EQ(s.index(), 0U);
-  EXPECT_EQ(s.on_error(1.0), 2s);
+  EXPECT_EQ(s.on_error(1.0), 9s);
   EXPECT_TRUE(s.on_index(10));  // republished: a restarted agent may reuse the index
   EXPECT_FALSE(s.on_index(10));
-  EXPECT_EQ(s.on_error(1.0), 1s);  // backoff restarted after the success
+  EXPECT_EQ(s.on_error(1.0), 3s);  // backoff restarted after the success
 }
 
 TEST(BlockingQueryState, HashBased) {

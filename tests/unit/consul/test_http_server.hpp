@@ -1,7 +1,8 @@
 #pragma once
 // A tiny Beast HTTP/1.1 server on 127.0.0.1:0 for in-process client tests: it records every
 // request, counts accepted connections, keeps connections alive, and can leave a request
-// unanswered ("hang") to exercise timeouts and cancellation.
+// unanswered ("hang") or answered in part ("stall": raw bytes such as a status line, headers and
+// half a body, then nothing) to exercise timeouts and cancellation.
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -10,11 +11,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,9 @@ using Response = http::response<http::string_body>;
 
 // Answers a request; return std::nullopt to leave it unanswered (the connection stays open).
 using TestHandler = std::function<std::optional<Response>(const Request&)>;
+// Consulted before the handler: bytes to write verbatim, after which the response is left
+// unfinished until the client closes; std::nullopt lets the handler answer normally.
+using TestStaller = std::function<std::optional<std::string>(const Request&)>;
 
 template <class Protocol>
 class BasicTestHttpServer {
@@ -40,6 +46,7 @@ class BasicTestHttpServer {
     net::co_spawn(ex, accept_loop(), [](std::exception_ptr) {});
   }
   int connections() const { return connections_; }
+  void set_staller(TestStaller staller) { staller_ = std::move(staller); }
   const std::vector<Request>& requests() const { return requests_; }
 
  protected:
@@ -61,6 +68,14 @@ class BasicTestHttpServer {
           co_await http::async_read(stream, buffer, req, net::as_tuple(net::use_awaitable));
       if (ec) co_return;
       requests_.push_back(req);
+      if (auto partial = staller_ ? staller_(req) : std::nullopt) {
+        auto [pec, p] = co_await net::async_write(stream, net::buffer(*partial),
+                                                  net::as_tuple(net::use_awaitable));
+        if (pec) co_return;
+        Request ignored;  // ends when the client gives up and closes
+        co_await http::async_read(stream, buffer, ignored, net::as_tuple(net::use_awaitable));
+        co_return;
+      }
       auto res = handler_(req);
       if (!res) {
         // Unanswered: wait for the client to give up (its close ends this read).
@@ -78,6 +93,7 @@ class BasicTestHttpServer {
 
   typename Protocol::acceptor acceptor_;
   Handler handler_;
+  TestStaller staller_;
   int connections_ = 0;
   std::vector<Request> requests_;
 };

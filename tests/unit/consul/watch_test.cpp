@@ -75,7 +75,7 @@ TEST(Watch, PublishesOnlyChangesAndFollowsIndexRules) {
   EXPECT_TRUE(watch.finished());
   EXPECT_EQ(published, (std::vector<int>{1, 2, 2, 3}));
   EXPECT_EQ(errors,
-            (std::vector<std::string>{"Unexpected response code: 500 (rpc error) retry=0"}));
+            (std::vector<std::string>{"Unexpected response code: 500 (rpc error) retry=1"}));
   std::vector<std::uint64_t> indexes;
   for (const auto& p : script.seen) {
     indexes.push_back(p.index);
@@ -83,6 +83,40 @@ TEST(Watch, PublishesOnlyChangesAndFollowsIndexRules) {
     EXPECT_EQ(p.timeout, 10s + 625ms + 5s);
   }
   EXPECT_EQ(indexes, (std::vector<std::uint64_t>{0, 5, 5, 8, 0, 8, 0}));
+}
+
+TEST(Watch, RetryDelaysStayWithinTheCapWhateverTheRandomDraw) {
+  net::io_context ioc;
+  Script script;
+  for (int i = 0; i < 8; ++i) {
+    script.responses.push_back(ApiError::make(ApiErrorKind::connect, "refused"));
+  }
+  script.responses.push_back(Blocking<int>{1, 5, {}});
+  script.responses.push_back(ApiError::make(ApiErrorKind::connect, "refused"));
+  BlockingOptions options = fast_options();
+  options.backoff_base = 1ms;
+  options.backoff_max = 5ms;
+  std::vector<long> retries;
+  // The top of the range twice, then the bottom, ...; the last draw is the top again.
+  const std::vector<double> draws{0.999999, 0.999999, 0.0,      0.999999, 0.999999,
+                                  0.0,      0.999999, 0.999999, 0.999999};
+  std::size_t draw = 0;
+  IntWatch watch{ioc.get_executor(),
+                 BlockingMode::index,
+                 [&](BlockingParams p) { return scripted_fetch(std::move(p), &script); },
+                 [](const Blocking<int>&) {},
+                 [&](const ApiError&, milliseconds retry) {
+                   retries.push_back(static_cast<long>(retry.count()));
+                 },
+                 options,
+                 [&] { return draws.at(draw++); }};
+  script.watch = &watch;
+  watch.start();
+  ioc.run_for(10s);
+  EXPECT_TRUE(watch.finished());
+  // [1, 3] -> 2 (truncated), [1, 5] -> 4, bottom 1, [1, 3] -> 2, [1, 5] -> 4, bottom 1, ...;
+  // the success resets the range to [1, 3].
+  EXPECT_EQ(retries, (std::vector<long>{2, 4, 1, 2, 4, 1, 2, 4, 2}));
 }
 
 TEST(Watch, HashMode) {
