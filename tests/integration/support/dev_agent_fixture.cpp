@@ -18,8 +18,10 @@ std::string HttpReply::header(const std::string& name) const {
   return it == headers.end() ? std::string{} : it->second;
 }
 
-DevAgentProcess::DevAgentProcess(std::vector<std::string> extra_flags) {
-  std::vector<std::string> argv{GATEHOUSE_BINARY, "dev-agent", "-http-addr", "127.0.0.1:0"};
+DevAgentProcess::DevAgentProcess(std::vector<std::string> extra_flags, AgentLaunch launch)
+    : prefix_(std::move(launch.prefix)) {
+  std::vector<std::string> argv = prefix_;
+  argv.insert(argv.end(), {GATEHOUSE_BINARY, "dev-agent", "-http-addr", launch.listen});
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   process_ = std::make_unique<ChildProcess>(argv);
   const auto line = process_->wait_for_line("event=listening");
@@ -30,7 +32,8 @@ DevAgentProcess::DevAgentProcess(std::vector<std::string> extra_flags) {
 HttpReply DevAgentProcess::request(const std::string& method, const std::string& path,
                                    const std::optional<std::string>& body,
                                    const std::vector<std::string>& curl_args) const {
-  std::vector<std::string> argv{"curl", "-sS", "-i", "-X", method};
+  std::vector<std::string> argv = prefix_;
+  argv.insert(argv.end(), {"curl", "-sS", "-i", "-X", method});
   if (body) {
     argv.emplace_back("--data-binary");
     argv.emplace_back("@-");

@@ -23,10 +23,17 @@ struct HttpReply {
   nlohmann::json json() const { return nlohmann::json::parse(body); }
 };
 
+// Where a dev agent runs: by default on loopback in this network namespace. With a `prefix`
+// (e.g. `ip netns exec NS`) the agent and every curl to it run through that prefix.
+struct AgentLaunch {
+  std::vector<std::string> prefix;
+  std::string listen = "127.0.0.1:0";
+};
+
 // A running dev agent on a free port.
 class DevAgentProcess {
  public:
-  explicit DevAgentProcess(std::vector<std::string> extra_flags = {});
+  explicit DevAgentProcess(std::vector<std::string> extra_flags = {}, AgentLaunch launch = {});
   const std::string& base_url() const { return base_url_; }
   ChildProcess& process() { return *process_; }
 
@@ -43,6 +50,7 @@ class DevAgentProcess {
   }
 
  private:
+  std::vector<std::string> prefix_;
   std::unique_ptr<ChildProcess> process_;
   std::string base_url_;
 };
