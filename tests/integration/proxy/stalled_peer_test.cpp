@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -33,6 +34,14 @@ double cpu_seconds(pid_t pid) {
   long stime = 0;
   rest >> utime >> stime;
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The sidecar's CPU over a stall must stay under `share` of the stall's length; the figures are
+// printed for the record (the benchmark is where timings belong, this only tells spin from wait).
+void expect_idle_during_stall(pid_t pid, double cpu_before, double stall_seconds, double share) {
+  const double used = cpu_seconds(pid) - cpu_before;
+  std::printf("stall: sidecar cpu %.3f s over %.2f s\n", used, stall_seconds);
+  EXPECT_LT(used, share * stall_seconds) << "the sidecar spun while its peer stalled";
 }
 
 // A stalled connection that makes a worker spin costs a whole core for its whole life; one that
@@ -93,8 +102,7 @@ TEST_F(StalledPeerTest, AllowedCallerStoppingMidRecordIdlesOutWithoutHoldingTheW
   EXPECT_EQ(field(line, "end"), "idle_timeout") << line;
   EXPECT_EQ(field(line, "bytes_in"), "0") << line;  // half a record is no byte of plaintext
   EXPECT_EQ(field(conn_line(2), "end"), "client_closed");
-  EXPECT_LT(cpu_seconds(proxy_->pid()) - cpu_before, kMaxStallCpuShare * stall_seconds)
-      << "the sidecar spun while the record was incomplete";
+  expect_idle_during_stall(proxy_->pid(), cpu_before, stall_seconds, kMaxStallCpuShare);
   EXPECT_TRUE(stalled->wait_for_close(10s)) << "the stalled caller was never closed";
 }
 
@@ -117,7 +125,7 @@ TEST_F(StalledPeerTest, DeniedCallerStoppingMidRecordIsClosedByTheShutdownDeadli
   EXPECT_EQ(field(line, "outcome"), "denied") << line;
   EXPECT_EQ(field(line, "reason"),
             "Matched L4 intention: default/web => default/db (Precedence: 9, Action: DENY)");
-  EXPECT_LT(cpu_seconds(proxy_->pid()) - cpu_before, kMaxStallCpuShare * stall_seconds + 0.2);
+  expect_idle_during_stall(proxy_->pid(), cpu_before, stall_seconds + 0.4, kMaxStallCpuShare);
 }
 
 TEST_F(StalledPeerTest, CallerStoppingMidHandshakeEndsByTheHandshakeDeadline) {
@@ -221,7 +229,7 @@ TEST_F(StalledPeerTest, UpstreamInstanceStoppingMidRecordIdlesOutWithoutHoldingT
   EXPECT_EQ(field(line, "bytes_in"), "0") << line;
   EXPECT_EQ(read_plain_to_eof(local), "");  // the local client gets EOF, no byte
   ::close(local);
-  EXPECT_LT(cpu_seconds(proxy_->pid()) - cpu_before, kMaxStallCpuShare * stall_seconds);
+  expect_idle_during_stall(proxy_->pid(), cpu_before, stall_seconds, kMaxStallCpuShare);
   instance.join();
   ::close(listener);
   EXPECT_EQ(instance_error, "");
@@ -237,10 +245,16 @@ TEST_F(StalledPeerTest, TrickleLinkDeliversEveryByteAndOthersAreServed) {
 
   TlsClient slow{native(web), link.port()};
   ASSERT_TRUE(slow.handshake()) << slow.error();
+  const double cpu_before = cpu_seconds(proxy_->pid());
+  const auto trickle_started = std::chrono::steady_clock::now();
   // The echo piles up in socket buffers while we write (128 KiB fit); one thread per SSL.
   ASSERT_TRUE(slow.write(payload));
   expect_served("api", proxy_port_);  // meanwhile, directly, while the echo still trickles
   const std::string echoed = slow.read_exactly(payload.size());
+  expect_idle_during_stall(
+      proxy_->pid(), cpu_before,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - trickle_started).count(),
+      kMaxStallCpuShare);
   EXPECT_TRUE(echoed == payload) << "echoed " << echoed.size() << " of " << payload.size();
   slow.send_close_notify();
   EXPECT_EQ(slow.read_to_end(), "bye\n");
