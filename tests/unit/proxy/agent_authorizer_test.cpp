@@ -74,10 +74,11 @@ class AgentAuthorizerFaults : public ::testing::Test {
   // One check() run to completion on the test's io_context.
   Verdict ask(AgentAuthorizer& authorizer) {
     std::optional<Verdict> verdict;
-    net::co_spawn(ioc_, authorizer.check(peer_, "db"), [&](const std::exception_ptr& e, Verdict v) {
-      EXPECT_FALSE(e);
-      verdict = std::move(v);
-    });
+    net::co_spawn(ioc_, authorizer.check(peer_, target_),
+                  [&](const std::exception_ptr& e, Verdict v) {
+                    EXPECT_FALSE(e);
+                    verdict = std::move(v);
+                  });
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!verdict && std::chrono::steady_clock::now() < deadline) ioc_.run_one_for(50ms);
     EXPECT_TRUE(verdict) << "no verdict within 10 s";
@@ -94,6 +95,8 @@ class AgentAuthorizerFaults : public ::testing::Test {
   net::io_context ioc_;
   Agent agent_ = Agent::normal;
   TestHttpServer server_{ioc_.get_executor(), [this](const Request& r) { return answer(r); }};
+  // check() takes both by reference: they must outlive the coroutine.
+  const std::string target_ = "db";
   tls::PeerIdentity peer_{
       tls::SpiffeId::for_service("11111111-2222-3333-4444-555555555555.consul", "dc1", "web"),
       "0a"};
