@@ -11,6 +11,23 @@ namespace gatehouse::proxy {
 
 namespace {
 
+// An alert's description as RFC 8446 §6 names it. OpenSSL 3.0's SSL_alert_desc_string_long()
+// predates the TLS 1.3 alerts and calls them "unknown".
+std::string alert_name(int alert) {
+  switch (alert & 0xff) {
+    case 109:
+      return "missing extension";
+    case 115:
+      return "unknown psk identity";
+    case 116:
+      return "certificate required";
+    case 120:
+      return "no application protocol";
+    default:
+      return SSL_alert_desc_string_long(alert);
+  }
+}
+
 // Remembers the alerts we send (OpenSSL reports them only through the info callback).
 void note_sent_alert(const SSL* ssl, int where, int value) {
   if ((where & SSL_CB_WRITE_ALERT) == 0) return;
@@ -45,7 +62,7 @@ std::string TlsSocket::handshake_failure_detail() const {
   }
   if (sent_alert_ != 0) {
     if (!detail.empty()) detail += "; ";
-    detail += std::string{"alert_sent: "} + SSL_alert_desc_string_long(sent_alert_);
+    detail += "alert_sent: " + alert_name(sent_alert_);
   }
   return detail;
 }

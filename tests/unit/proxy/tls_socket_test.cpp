@@ -206,6 +206,7 @@ TEST_F(TlsSocketTest, HandshakeFailureNamesOpensslsReason) {
   ASSERT_TRUE(server_ec);
   EXPECT_NE(server_ec.message().find("peer did not return a certificate"), std::string::npos)
       << server_ec.message();
+  EXPECT_EQ(server.handshake_failure_detail(), "alert_sent: certificate required");
 }
 
 TEST_F(TlsSocketTest, AnExpiredClientCertificateIsNamedWithTheAlertWeSent) {
