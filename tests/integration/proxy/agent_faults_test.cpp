@@ -182,13 +182,8 @@ TEST_F(AgentFaults, CaRotationUnderTrafficFailsNoConnectionAndLogsNoError) {
   };
   ASSERT_TRUE(wait_for_made(20));
 
-  const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
-  ASSERT_EQ(key.exit_code, 0) << key.err;
   const int made_before = made;
-  const auto put =
-      agent_.put("/v1/connect/ca/configuration",
-                 json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
-  ASSERT_EQ(put.status, 200) << put.body;
+  ASSERT_NO_FATAL_FAILURE(rotate_ca());
   const std::string new_serial = agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
   ASSERT_NE(new_serial, first_serial);
   proxy_line("event=tls_updated serial=" + new_serial + " roots=2");

@@ -222,12 +222,7 @@ TEST_F(ProxyTest, CaRotationKeepsOpenConnectionsAndNewOnesUseTheNewLeaf) {
   ASSERT_TRUE(streaming.write("before"));
   EXPECT_EQ(streaming.read_exactly(6), "before");
 
-  const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
-  ASSERT_EQ(key.exit_code, 0) << key.err;
-  const auto put =
-      agent_.put("/v1/connect/ca/configuration",
-                 json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
-  ASSERT_EQ(put.status, 200) << put.body;
+  ASSERT_NO_FATAL_FAILURE(rotate_ca());
   const std::string new_serial = agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
   ASSERT_NE(new_serial, first_serial);
   // Leaf and roots are watched separately: wait for the context built from both new answers.

@@ -229,12 +229,7 @@ TEST_F(OutboundTest, SidecarsResumeTlsSessionsButAuthorizeEveryConnectionAndNotA
 
   // Roots rotation: both sidecars build new contexts; nothing from before resumes.
   put_intention("web", "db", "allow");
-  const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
-  ASSERT_EQ(key.exit_code, 0) << key.err;
-  const auto put =
-      agent_.put("/v1/connect/ca/configuration",
-                 json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
-  ASSERT_EQ(put.status, 200) << put.body;
+  ASSERT_NO_FATAL_FAILURE(rotate_ca());
   const std::string db_serial = agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
   const std::string web_serial =
       agent_.get("/v1/agent/connect/ca/leaf/web").json()["SerialNumber"];

@@ -81,6 +81,15 @@ std::shared_ptr<const tls::TlsContext> ProxyTest::client_context_from(const std:
   return *ctx;
 }
 
+void ProxyTest::rotate_ca() {
+  const auto key = run_command({"openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout"});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  const auto put =
+      agent_.put("/v1/connect/ca/configuration",
+                 json{{"Provider", "consul"}, {"Config", {{"PrivateKey", key.out}}}}.dump());
+  ASSERT_EQ(put.status, 200) << put.body;
+}
+
 void ProxyTest::put_intention(const std::string& src, const std::string& dst,
                               const std::string& action) {
   const auto r = agent_.put("/v1/connect/intentions/exact?source=" + src + "&destination=" + dst,

@@ -50,6 +50,8 @@ class ProxyTest : public ::testing::Test {
     return ctx->ssl_context().native_handle();
   }
   void put_intention(const std::string& src, const std::string& dst, const std::string& action);
+  // Rotates the agent's CA to a new EC key (PUT /v1/connect/ca/configuration).
+  void rotate_ca();
 
   DevAgentProcess agent_;
   std::unique_ptr<ChildProcess> echo_;
