@@ -2,6 +2,17 @@
 
 namespace gatehouse::tools {
 
+std::optional<HttpError> AclGate::resolve(const Request& request) const {
+  if (!token_) return std::nullopt;
+  const auto presented = request.token();
+  if (presented && presented != token_) return HttpError::forbidden("ACL not found");
+  return std::nullopt;
+}
+
+bool AclGate::allows_all(const Request& request) const {
+  return !token_ || request.token() == token_;
+}
+
 std::optional<HttpError> AclGate::require(const Request& request, std::string_view permission,
                                           std::string_view resource) const {
   if (!token_) return std::nullopt;

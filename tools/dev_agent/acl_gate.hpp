@@ -1,8 +1,8 @@
 #pragma once
 // The dev agent's ACL system: off unless `-acl-token` is given. When on, that token is the only
 // valid one (a management token); a request without a token acts as the anonymous token, which
-// holds no permissions, and any other token is unknown (`ACL not found`). Texts follow Consul's
-// acl.PermissionDeniedError (reference §12.1).
+// holds no permissions, and any other token is unknown. Texts follow Consul's acl/errors.go
+// (`ACL not found`, PermissionDeniedError).
 
 #include <optional>
 #include <string>
@@ -19,6 +19,13 @@ class AclGate {
       : token_{std::move(management_token)} {}
 
   bool enabled() const { return token_.has_value(); }
+
+  // Token resolution alone, as Consul's ACLResolver does before any endpoint that reads a token:
+  // a token it cannot find is 403 `ACL not found` (acl.ErrNotFound), also on endpoints that
+  // would otherwise filter their results. The anonymous token (no token) resolves.
+  std::optional<HttpError> resolve(const Request& request) const;
+  // Whether the request's token holds every permission (ACLs off, or the management token).
+  bool allows_all(const Request& request) const;
 
   // `permission` like "service:write"; `resource` the name it is checked on ("" for global
   // permissions such as "operator:read").

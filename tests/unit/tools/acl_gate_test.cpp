@@ -43,6 +43,21 @@ TEST(AclGate, UnknownTokenIsAclNotFound) {
   EXPECT_FALSE(gate.require(make_request(verb::get, "/?token=secret"), "service:read", "db"));
 }
 
+// acl/errors.go ErrNotFound: resolving a token the ACL system does not know fails before any
+// permission is looked at; no token (the anonymous token) and the management token resolve.
+TEST(AclGate, ResolveRefusesOnlyUnknownTokens) {
+  const AclGate gate{"secret"};
+  const auto e = gate.resolve(make_request(verb::get, "/?token=nope"));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status, 403U);
+  EXPECT_EQ(e->body, "ACL not found");
+  EXPECT_FALSE(gate.resolve(make_request(verb::get, "/")));
+  EXPECT_FALSE(gate.resolve(make_request(verb::get, "/?token=secret")));
+  EXPECT_TRUE(gate.allows_all(make_request(verb::get, "/?token=secret")));
+  EXPECT_FALSE(gate.allows_all(make_request(verb::get, "/")));
+  EXPECT_TRUE(AclGate{std::nullopt}.allows_all(make_request(verb::get, "/?token=any")));
+}
+
 TEST(HttpError, StatusFromErrorText) {
   EXPECT_EQ(HttpError::from_error_text("Permission denied").status, 403U);
   EXPECT_EQ(HttpError::from_error_text("ACL not found").status, 403U);
