@@ -11,13 +11,14 @@ boost::system::result<std::string, std::string> config_entry_kind(std::string_vi
   if (!parsed->is_object())
     return Failure{"json: cannot unmarshal " + std::string{json_kind(*parsed)} +
                    " into Go value of type map[string]interface {}"};
-  for (const char* key : {"Kind", "kind"}) {
-    const auto it = parsed->find(key);
-    if (it != parsed->end() && it->is_string())
-      return boost::system::result<std::string, std::string>{boost::system::in_place_value,
-                                                             it->get<std::string>()};
-  }
-  return Failure{"Payload does not contain a kind/Kind key at the top level"};
+  // agent/structs/config_entry.go DecodeConfigEntry: `Kind` wins over `kind` when present, and a
+  // present key of any other JSON type (null included) is not a string.
+  auto it = parsed->find("Kind");
+  if (it == parsed->end()) it = parsed->find("kind");
+  if (it == parsed->end()) return Failure{"Payload does not contain a kind/Kind key at the top level"};
+  if (!it->is_string()) return Failure{"Kind value in payload is not a string"};
+  return boost::system::result<std::string, std::string>{boost::system::in_place_value,
+                                                         it->get<std::string>()};
 }
 
 }  // namespace gatehouse::consul
