@@ -4,6 +4,8 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 
+#include "consul/go_quote.hpp"
+
 namespace gatehouse::tools {
 
 using consul::Intention;
@@ -43,10 +45,13 @@ bool cas_allows(const Map& map, const Entry& entry, std::optional<std::uint64_t>
   return it->second.modify_index == *cas;
 }
 
-// An entry written through the config-entry or exact API cannot be edited by ID any more.
-constexpr std::string_view kMixedApis =
-    "cannot use legacy intention API to edit intentions with a destination that has been edited "
-    "with the config entry API";
+// An entry written through the config-entry or exact API cannot be edited by ID any more
+// (agent/consul/state/config_entry_intention.go checkLegacyIntentionApplyAllowed; in CE the
+// destination is ServiceName.String(), the bare name).
+std::string mixed_apis_error(const std::string& destination) {
+  return "cannot use legacy intention API to edit intentions with a destination of " +
+         consul::go_quote(destination) + " after editing them via a service-intentions config entry";
+}
 
 bool legacy_fields_all_set(const ServiceIntentionsEntry& e) {
   return std::ranges::all_of(e.sources, [](const auto& s) { return !s.legacy_id.empty(); });
@@ -111,16 +116,29 @@ std::vector<consul::ServiceDefaultsEntry> IntentionStore::defaults_entries() con
   return out;
 }
 
-bool IntentionStore::delete_intentions_entry(const std::string& name) {
-  if (intentions_.erase(name) == 0) return false;
-  store_.touch(Table::kConfigEntries);
+namespace {
+
+template <class Map>
+bool erase_entry(Map& map, StateStore& store, const std::string& name,
+                 std::optional<std::uint64_t> cas) {
+  auto it = map.find(name);
+  if (it == map.end()) return false;
+  if (cas && it->second.modify_index != *cas) return false;
+  map.erase(it);
+  store.touch(Table::kConfigEntries);
   return true;
 }
 
-bool IntentionStore::delete_defaults_entry(const std::string& name) {
-  if (defaults_.erase(name) == 0) return false;
-  store_.touch(Table::kConfigEntries);
-  return true;
+}  // namespace
+
+bool IntentionStore::delete_intentions_entry(const std::string& name,
+                                             std::optional<std::uint64_t> cas) {
+  return erase_entry(intentions_, store_, name, cas);
+}
+
+bool IntentionStore::delete_defaults_entry(const std::string& name,
+                                           std::optional<std::uint64_t> cas) {
+  return erase_entry(defaults_, store_, name, cas);
 }
 
 std::vector<Intention> IntentionStore::all() const {
@@ -182,10 +200,16 @@ std::optional<HttpError> IntentionStore::put_exact(const consul::ServiceRef& sou
   } else {
     entry.name = destination.name;
   }
+  // agent/consul/intention_endpoint.go computeApplyChangesUpsert: Meta belongs to the config
+  // entry. Without an entry it is refused; with one, a Meta equal to the entry's is dropped (a
+  // client echoing what it read back) and any other is refused.
   if (!ixn.meta.empty()) {
-    return fail(entry.sources.empty() || entry.find_source(source.ns, source.name) == nullptr
-                    ? "Meta must not be specified"
-                    : "Meta must not be specified, or should be unchanged during an update.");
+    const bool has_entry = intentions_.contains(destination.name);
+    if (!has_entry) return fail("Meta must not be specified");
+    if (ixn.meta != entry.meta) {
+      return fail("Meta must not be specified, or should be unchanged during an update.");
+    }
+    ixn.meta.clear();
   }
   entry.upsert_source(consul::to_source_intention(ixn, false));
   return commit(std::move(entry), false);
@@ -226,7 +250,7 @@ Result<std::string> IntentionStore::create_legacy(Intention ixn, const std::stri
   ServiceIntentionsEntry entry;
   if (auto it = intentions_.find(ixn.destination_name); it != intentions_.end()) {
     entry = it->second;
-    if (!legacy_fields_all_set(entry)) return failure<std::string>(std::string{kMixedApis});
+    if (!legacy_fields_all_set(entry)) return failure<std::string>(mixed_apis_error(entry.name));
   } else {
     entry.name = ixn.destination_name;
   }
@@ -262,7 +286,7 @@ std::optional<HttpError> IntentionStore::update_legacy(const std::string& id, In
   if (auto errors = ixn.validate_legacy(); !errors.empty()) {
     return fail(consul::format_multierror(errors));
   }
-  if (!legacy_fields_all_set(*stored)) return fail(std::string{kMixedApis});
+  if (!legacy_fields_all_set(*stored)) return fail(mixed_apis_error(stored->name));
   auto entry = *stored;
   auto* src = entry.find_legacy_source(id);
   ixn.id = id;
@@ -275,7 +299,7 @@ std::optional<HttpError> IntentionStore::update_legacy(const std::string& id, In
 std::optional<HttpError> IntentionStore::delete_legacy(const std::string& id) {
   auto* stored = entry_with_legacy_id(id);
   if (stored == nullptr) return fail("Cannot delete non-existent intention: '" + id + "'");
-  if (!legacy_fields_all_set(*stored)) return fail(std::string{kMixedApis});
+  if (!legacy_fields_all_set(*stored)) return fail(mixed_apis_error(stored->name));
   auto entry = *stored;
   entry.delete_legacy_source(id);
   return commit(std::move(entry), true);

@@ -36,8 +36,10 @@ class IntentionStore {
   const consul::ServiceDefaultsEntry* defaults_entry(const std::string& name) const;
   std::vector<consul::ServiceIntentionsEntry> intentions_entries() const;
   std::vector<consul::ServiceDefaultsEntry> defaults_entries() const;
-  bool delete_intentions_entry(const std::string& name);
-  bool delete_defaults_entry(const std::string& name);
+  // `cas`: only delete when the stored entry's ModifyIndex equals it; a missing entry is not
+  // deleted (agent/consul/state/config_entry.go DeleteConfigEntryCAS). Returns whether it was.
+  bool delete_intentions_entry(const std::string& name, std::optional<std::uint64_t> cas = {});
+  bool delete_defaults_entry(const std::string& name, std::optional<std::uint64_t> cas = {});
 
   // --- intention views ---
   // Every intention, in evaluation order (IntentionPrecedenceSorter).

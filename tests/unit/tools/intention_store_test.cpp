@@ -80,9 +80,10 @@ TEST_F(IntentionStoreTest, LegacyIdsRoundTripAndCannotMixWithConfigEntries) {
   onto_db.destination_name = "db";
   const auto mixed = intentions_.create_legacy(onto_db, "2026-01-01T00:00:00Z");
   ASSERT_FALSE(mixed);
+  // agent/consul/state/config_entry_intention.go checkLegacyIntentionApplyAllowed.
   EXPECT_EQ(mixed.error().body,
-            "cannot use legacy intention API to edit intentions with a destination that has been "
-            "edited with the config entry API");
+            "cannot use legacy intention API to edit intentions with a destination of \"db\" "
+            "after editing them via a service-intentions config entry");
 }
 
 TEST_F(IntentionStoreTest, CasGuardsConfigEntryWrites) {
