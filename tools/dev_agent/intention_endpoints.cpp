@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "consul/go_quote.hpp"
 #include "consul/intention_decision.hpp"
 #include "consul/intention_responses.hpp"
 #include "consul/json_decode.hpp"
@@ -11,6 +12,8 @@
 #include "tools/dev_agent/decision_defaults.hpp"
 #include "tools/dev_agent/intention_query.hpp"
 #include "tools/dev_agent/intention_store.hpp"
+#include "tools/dev_agent/memdb_uuid.hpp"
+#include "tools/dev_agent/query_options.hpp"
 #include "tools/dev_agent/state_store.hpp"
 
 namespace gatehouse::tools {
@@ -26,26 +29,26 @@ Response error(const HttpError& e) { return Response::error(e); }
 
 std::string now_rfc3339() { return tls::format_rfc3339(std::chrono::system_clock::now()); }
 
-// Waits per §1.1 on the config-entries index, which every intention view reads.
-net::awaitable<std::optional<HttpError>> block_on_entries(AgentContext& ctx, const Request& req) {
-  auto params = parse_blocking_params(req);
-  if (!params) co_return params.error();
+// Waits on the config-entries index, which every intention view reads (agent/consul/rpc.go
+// blockingQuery); `params` come from parse_query_options.
+net::awaitable<void> block_on_entries(AgentContext& ctx, const BlockingParams& params) {
   const auto deadline =
       std::chrono::steady_clock::now() +
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(query_timeout(params->wait));
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(query_timeout(params.wait));
   co_await ctx.store.notifier().block_until(
-      [&] { return !should_block(params->index, ctx.intentions.index()); }, deadline);
-  co_return std::nullopt;
+      [&] { return !should_block(params.index, ctx.intentions.index()); }, deadline);
 }
 
 net::awaitable<Response> list(AgentContext& ctx, const Request& req) {
-  if (auto e = co_await block_on_entries(ctx, req)) co_return error(*e);
+  auto params = parse_query_options(req);
+  if (!params) co_return error(params.error());
+  if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
+  co_await block_on_entries(ctx, *params);
   json body = json::array();
-  bool filtered = false;
-  if (!ctx.acl.require(req, "intentions:read", "*")) {
+  // The anonymous token may read nothing: an empty, filtered list.
+  const bool filtered = !ctx.acl.allows_all(req);
+  if (!filtered) {
     for (const auto& ixn : ctx.intentions.all()) body.push_back(ixn);
-  } else {
-    filtered = true;  // the anonymous token may read nothing: an empty, filtered list
   }
   Response res = Response::json(body);
   set_query_meta(res, ctx.intentions.index());
@@ -53,9 +56,23 @@ net::awaitable<Response> list(AgentContext& ctx, const Request& req) {
   co_return res;
 }
 
+// agent/intentions_endpoint.go IntentionCreate/IntentionSpecificUpdate: CE has only the default
+// partition, and the legacy endpoints refuse any other in the body.
+std::optional<HttpError> partition_problem(const consul::Intention& ixn) {
+  auto named = [](const std::string& p) { return !p.empty() && p != "default"; };
+  if (named(ixn.destination_partition)) {
+    return HttpError::bad_request("Cannot specify a destination partition with this endpoint");
+  }
+  if (named(ixn.source_partition)) {
+    return HttpError::bad_request("Cannot specify a source partition with this endpoint");
+  }
+  return std::nullopt;
+}
+
 net::awaitable<Response> legacy_create(AgentContext& ctx, const Request& req) {
   auto ixn = consul::decode_json<consul::Intention>(req.body(), consul::kStrictBody);
   if (!ixn) co_return error(HttpError::internal("Failed to decode request body: " + ixn.error()));
+  if (auto problem = partition_problem(*ixn)) co_return error(*problem);
   if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
   auto id = ctx.intentions.create_legacy(std::move(*ixn), now_rfc3339());
   if (!id) co_return error(id.error());
@@ -72,28 +89,61 @@ struct Pair {
   consul::ServiceRef destination;
 };
 
-boost::system::result<Pair, HttpError> source_and_destination(const Request& req) {
-  auto source = required_query(req, "source");
+// agent/intentions_endpoint.go: a parameter must be given exactly once (`q["source"]` with one
+// value); the exact writes (parseIntentionQueryExact) also refuse an empty one.
+boost::system::result<std::string, HttpError> single_query(const Request& req,
+                                                           std::string_view key, bool allow_empty) {
+  const auto values = req.query_all(key);
+  if (values.size() != 1 || (!allow_empty && values.front().empty())) {
+    return {boost::system::in_place_error,
+            HttpError::internal("required query parameter '" + std::string{key} + "' not set")};
+  }
+  return values.front();
+}
+
+// parseIntentionStringComponent's error, as the handlers wrap it: `source "a/b/c/d" is invalid:
+// input can contain at most two '/'` (a plain error, so 500).
+boost::system::result<consul::ServiceRef, HttpError> named_ref(std::string_view key,
+                                                              const std::string& value) {
+  auto ref = service_ref(value);
+  if (!ref) {
+    return {boost::system::in_place_error,
+            HttpError::internal(std::string{key} + " " + consul::go_quote(value) +
+                                " is invalid: " + ref.error().body)};
+  }
+  return *ref;
+}
+
+boost::system::result<Pair, HttpError> source_and_destination(const Request& req,
+                                                              bool allow_empty) {
+  auto source = single_query(req, "source", allow_empty);
   if (!source) return source.error();
-  auto destination = required_query(req, "destination");
+  auto destination = single_query(req, "destination", allow_empty);
   if (!destination) return destination.error();
-  auto src = service_ref(*source);
+  auto src = named_ref("source", *source);
   if (!src) return src.error();
-  auto dst = service_ref(*destination);
+  auto dst = named_ref("destination", *destination);
   if (!dst) return dst.error();
   return Pair{*src, *dst};
 }
 
-net::awaitable<Response> exact(AgentContext& ctx, const Request& req) {
-  auto pair = source_and_destination(req);
+net::awaitable<Response> exact_get(AgentContext& ctx, const Request& req) {
+  auto params = parse_query_options(req);
+  if (!params) co_return error(params.error());
+  auto pair = source_and_destination(req, true);
   if (!pair) co_return error(pair.error());
   const auto& [src, dst] = *pair;
-  if (req.method() == "GET") {
-    if (auto denied = ctx.acl.require(req, "intentions:read", dst.name)) co_return error(*denied);
-    auto found = ctx.intentions.get_exact(src, dst);
-    if (!found) co_return error(HttpError::not_found("Intention not found"));
-    co_return Response::json(*found);  // no X-Consul-Index (reference §12.5)
-  }
+  if (auto denied = ctx.acl.require(req, "intentions:read", dst.name)) co_return error(*denied);
+  auto found = ctx.intentions.get_exact(src, dst);
+  if (!found) co_return error(HttpError::not_found("Intention not found"));
+  co_return Response::json(*found);  // the handler sets no query meta (no X-Consul-Index)
+}
+
+net::awaitable<Response> exact(AgentContext& ctx, const Request& req) {
+  if (req.method() == "GET") co_return co_await exact_get(ctx, req);
+  auto pair = source_and_destination(req, false);
+  if (!pair) co_return error(pair.error());
+  const auto& [src, dst] = *pair;
   if (req.method() == "PUT") {
     auto ixn = consul::decode_json<consul::Intention>(req.body(), consul::kStrictBody);
     if (!ixn) co_return error(HttpError::bad_request("Request decode failed: " + ixn.error()));
@@ -106,22 +156,40 @@ net::awaitable<Response> exact(AgentContext& ctx, const Request& req) {
   co_return Response::json(true);
 }
 
+// agent/consul/intention_endpoint.go Check: the token is resolved, then the source type is
+// checked (`unsupported SourceType: %q`, a present but empty `source-type` included), then
+// service:read on the destination.
 net::awaitable<Response> check(AgentContext& ctx, const Request& req) {
-  auto pair = source_and_destination(req);
-  if (!pair) co_return error(pair.error());
-  if (auto type = req.query("source-type"); type && !type->empty() && *type != "consul") {
-    co_return error(HttpError::internal("unsupported SourceType: " + *type));
+  auto params = parse_query_options(req);
+  if (!params) co_return error(params.error());
+  const auto type = req.query("source-type").value_or(std::string{consul::kSourceTypeConsul});
+  auto source = single_query(req, "source", true);
+  if (!source) co_return error(source.error());
+  auto destination = single_query(req, "destination", true);
+  if (!destination) co_return error(destination.error());
+  consul::ServiceRef src;
+  src.name = *source;
+  if (type == consul::kSourceTypeConsul) {
+    auto parsed = named_ref("source", *source);
+    if (!parsed) co_return error(parsed.error());
+    src = *parsed;
   }
-  if (auto denied = ctx.acl.require(req, "service:read", pair->destination.name)) {
-    co_return error(*denied);
+  auto dst = named_ref("destination", *destination);
+  if (!dst) co_return error(dst.error());
+  if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
+  if (type != consul::kSourceTypeConsul) {
+    co_return error(HttpError::internal("unsupported SourceType: " + consul::go_quote(type)));
   }
+  if (auto denied = ctx.acl.require(req, "service:read", dst->name)) co_return error(*denied);
   const auto all = ctx.intentions.all();
-  const auto decision = consul::decide_connection(all, pair->source, pair->destination,
-                                                  decision_defaults(ctx.options));
+  const auto decision =
+      consul::decide_connection(all, src, *dst, decision_defaults(ctx.options));
   co_return Response::json(consul::IntentionCheckResponse{decision.allowed});
 }
 
 net::awaitable<Response> match(AgentContext& ctx, const Request& req) {
+  auto params = parse_query_options(req);
+  if (!params) co_return error(params.error());
   auto by = required_query(req, "by");
   if (!by) co_return error(by.error());
   if (*by != "source" && *by != "destination") {
@@ -141,7 +209,7 @@ net::awaitable<Response> match(AgentContext& ctx, const Request& req) {
   for (const auto& ref : refs) {
     if (auto denied = ctx.acl.require(req, "intentions:read", ref.name)) co_return error(*denied);
   }
-  if (auto e = co_await block_on_entries(ctx, req)) co_return error(*e);
+  co_await block_on_entries(ctx, *params);
   const auto match_by = *by == "source" ? consul::MatchBy::source : consul::MatchBy::destination;
   json body = json::object();
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -152,36 +220,58 @@ net::awaitable<Response> match(AgentContext& ctx, const Request& req) {
   co_return res;
 }
 
-// go-uuid's ParseUUID checks, which Consul's legacy endpoints surface as a 400.
-std::optional<std::string> uuid_problem(std::string_view id) {
-  if (id.size() != 36) return "uuid string is wrong length";
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    const bool dash_pos = i == 8 || i == 13 || i == 18 || i == 23;
-    const bool hex = std::isxdigit(static_cast<unsigned char>(id[i])) != 0;
-    if (dash_pos ? id[i] != '-' : !hex) return "uuid is improperly formatted";
+// The legacy ID lookup goes through memdb's UUID index (agent/consul/state/intention.go
+// configIntentionGetTxn); its error reaches the client wrapped by each caller.
+std::optional<std::string> lookup_error(std::string_view id) {
+  auto problem = memdb_uuid_error(id);
+  if (!problem) return std::nullopt;
+  return "failed config entry lookup: index error: " + *problem;
+}
+
+// agent/intentions_endpoint.go IntentionSpecificGet: an error mentioning "UUID" is the client's
+// fault (400); any other lookup error stays a 500.
+net::awaitable<Response> by_id_get(AgentContext& ctx, const Request& req, const std::string& id) {
+  auto params = parse_query_options(req);
+  if (!params) co_return error(params.error());
+  if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
+  if (auto failed = lookup_error(id)) {
+    co_return error(failed->find("UUID") != std::string::npos ? HttpError::bad_request(*failed)
+                                                              : HttpError::internal(*failed));
   }
-  return std::nullopt;
+  auto found = ctx.intentions.get_legacy(id);
+  if (!found) co_return error(HttpError::not_found("Intention not found"));
+  if (auto denied = ctx.acl.require(req, "intentions:read", "*")) co_return error(*denied);
+  co_return Response::json(*found);  // the handler sets no query meta (no X-Consul-Index)
+}
+
+// agent/consul/intention_endpoint.go computeApplyChangesLegacyUpdate/-Delete: the lookup (and its
+// error, `Intention lookup failed: …`, 500) and the existence check come before the ACL check.
+std::optional<HttpError> legacy_target_problem(AgentContext& ctx, const Request& req,
+                                               const std::string& id, std::string_view missing) {
+  if (auto unknown = ctx.acl.resolve(req)) return unknown;
+  if (auto failed = lookup_error(id)) return HttpError::internal("Intention lookup failed: " + *failed);
+  if (!ctx.intentions.get_legacy(id)) {
+    return HttpError::internal(std::string{missing} + " non-existent intention: '" + id + "'");
+  }
+  return ctx.acl.require_bare(req);
 }
 
 net::awaitable<Response> by_id(AgentContext& ctx, const Request& req) {
   const auto id = req.path_suffix(kPrefix);
-  if (req.method() == "GET") {
-    if (auto problem = uuid_problem(id)) co_return error(HttpError::bad_request(*problem));
-    if (auto denied = ctx.acl.require(req, "intentions:read", "*")) co_return error(*denied);
-    auto found = ctx.intentions.get_legacy(id);
-    if (!found) co_return error(HttpError::not_found("Intention not found"));
-    co_return Response::json(*found);  // no X-Consul-Index (reference §12.5)
-  }
+  if (req.method() == "GET") co_return co_await by_id_get(ctx, req, id);
   if (req.method() == "PUT") {
     auto ixn = consul::decode_json<consul::Intention>(req.body(), consul::kStrictBody);
-    if (!ixn) co_return error(HttpError::internal("Failed to decode request body: " + ixn.error()));
-    if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
+    if (!ixn) co_return error(HttpError::bad_request("Request decode failed: " + ixn.error()));
+    if (auto problem = partition_problem(*ixn)) co_return error(*problem);
+    if (auto problem = legacy_target_problem(ctx, req, id, "Cannot modify")) {
+      co_return error(*problem);
+    }
     if (auto failed = ctx.intentions.update_legacy(id, std::move(*ixn), now_rfc3339())) {
       co_return error(*failed);
     }
     co_return Response::json(consul::IntentionIdResponse{id});
   }
-  if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
+  if (auto problem = legacy_target_problem(ctx, req, id, "Cannot delete")) co_return error(*problem);
   if (auto failed = ctx.intentions.delete_legacy(id)) co_return error(*failed);
   co_return Response::json(true);
 }
