@@ -4,10 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "consul/config_entry_kind.hpp"
+#include "consul/go_quote.hpp"
 #include "consul/json_decode.hpp"
 #include "tools/dev_agent/acl_gate.hpp"
 #include "tools/dev_agent/blocking.hpp"
 #include "tools/dev_agent/intention_store.hpp"
+#include "tools/dev_agent/query_options.hpp"
 
 namespace gatehouse::tools {
 
@@ -24,29 +26,36 @@ HttpError decoding_failed(const std::string& why) {
   return HttpError::bad_request("Request decoding failed: " + why);
 }
 
-std::vector<std::string> split_path(const std::string& suffix) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= suffix.size()) {
-    const auto slash = suffix.find('/', start);
-    const auto end = slash == std::string::npos ? suffix.size() : slash;
-    if (end > start) parts.push_back(suffix.substr(start, end - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return parts;
+// strings.SplitN(kindAndName, "/", 2): the name keeps any further slashes.
+std::vector<std::string> split_kind_and_name(const std::string& suffix) {
+  const auto slash = suffix.find('/');
+  if (slash == std::string::npos) return {suffix};
+  return {suffix.substr(0, slash), suffix.substr(slash + 1)};
 }
 
+// agent/config_endpoint.go: `?cas=` goes through strconv.ParseUint and its error is returned as
+// is (a plain error, so 500 with Go's text); an empty value means no CAS.
 boost::system::result<std::optional<std::uint64_t>, HttpError> cas_param(const Request& req) {
   auto cas = req.query("cas");
-  if (!cas) return std::optional<std::uint64_t>{};
+  if (!cas || cas->empty()) return std::optional<std::uint64_t>{};
   std::uint64_t value = 0;
   const char* end = cas->data() + cas->size();
   auto [ptr, ec] = std::from_chars(cas->data(), end, value);
+  if (ec == std::errc::result_out_of_range && ptr == end) {
+    return {boost::system::in_place_error,
+            HttpError::internal("strconv.ParseUint: parsing " + consul::go_quote(*cas) +
+                                ": value out of range")};
+  }
   if (ec != std::errc{} || ptr != end) {
-    return {boost::system::in_place_error, HttpError::bad_request("Request decode failed: cas")};
+    return {boost::system::in_place_error,
+            HttpError::internal("strconv.ParseUint: parsing " + consul::go_quote(*cas) +
+                                ": invalid syntax")};
   }
   return std::optional<std::uint64_t>{value};
+}
+
+bool is_known_kind(const std::string& kind) {
+  return kind == consul::kServiceIntentionsKind || kind == consul::kServiceDefaultsKind;
 }
 
 net::awaitable<Response> apply(AgentContext& ctx, const Request& req) {
@@ -96,10 +105,7 @@ std::optional<json> get_entry(const IntentionStore& store, const std::string& ki
 
 net::awaitable<Response> read(AgentContext& ctx, const Request& req,
                               const std::vector<std::string>& args) {
-  if (args.empty() || args.size() > 2) {
-    co_return error(HttpError::bad_request("Must provide either a kind or both kind and name"));
-  }
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
   const auto deadline =
@@ -122,19 +128,30 @@ net::awaitable<Response> read(AgentContext& ctx, const Request& req,
   co_return res;
 }
 
-net::awaitable<Response> by_kind(AgentContext& ctx, const Request& req) {
-  const auto args = split_path(req.path_suffix(kPrefix));
-  if (req.method() == "GET") co_return co_await read(ctx, req, args);
+// agent/config_endpoint.go configDelete: a plain delete answers `{}`, a CAS delete whether it
+// deleted (`true`/`false`).
+net::awaitable<Response> remove(AgentContext& ctx, const Request& req,
+                                const std::vector<std::string>& args) {
   if (args.size() != 2) {
-    co_return error(HttpError::bad_request("Must provide both a kind and name to delete"));
+    co_return error(HttpError::not_found("Must provide both a kind and name to delete"));
   }
+  if (!is_known_kind(args[0])) {
+    co_return error(HttpError::bad_request("invalid config entry kind: " + args[0]));
+  }
+  auto cas = cas_param(req);
+  if (!cas) co_return error(cas.error());
   if (auto denied = ctx.acl.require_bare(req)) co_return error(*denied);
-  if (args[0] == consul::kServiceIntentionsKind) {
-    ctx.intentions.delete_intentions_entry(args[1]);
-  } else if (args[0] == consul::kServiceDefaultsKind) {
-    ctx.intentions.delete_defaults_entry(args[1]);
-  }
-  co_return Response::json(true);
+  const bool deleted = args[0] == consul::kServiceIntentionsKind
+                           ? ctx.intentions.delete_intentions_entry(args[1], *cas)
+                           : ctx.intentions.delete_defaults_entry(args[1], *cas);
+  if (*cas) co_return Response::json(deleted);
+  co_return Response::json(nlohmann::json::object());
+}
+
+net::awaitable<Response> by_kind(AgentContext& ctx, const Request& req) {
+  const auto args = split_kind_and_name(req.path_suffix(kPrefix));
+  if (req.method() == "GET") co_return co_await read(ctx, req, args);
+  co_return co_await remove(ctx, req, args);
 }
 
 }  // namespace

@@ -250,6 +250,7 @@ TEST_F(IntentionsTest, ConfigEntryIsTheStore) {
 
   r = agent_.request("DELETE", "/v1/config/service-intentions/db");
   EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{}");
   r = agent_.get("/v1/config/service-intentions/db");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "Config entry not found for \"service-intentions\" / \"db\"");
