@@ -1,7 +1,8 @@
 #pragma once
 // The config entries the dev agent keeps (`service-intentions`, `service-defaults`) and every
-// intention view over them, as Consul has had it since 1.9 (reference §5.5): the exact API, the
-// legacy ID API, list, match, check and authorize all read and rewrite the same entries.
+// intention view over them, as Consul has had it since 1.9 (agent/consul/state/intention.go):
+// the exact API, the legacy ID API, list, match, check and authorize all read and rewrite the
+// same entries.
 
 #include <boost/system/result.hpp>
 #include <cstdint>
