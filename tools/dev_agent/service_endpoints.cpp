@@ -50,7 +50,8 @@ net::awaitable<Response> deregister_service(AgentContext& ctx, const Request& re
   co_return Response::empty();
 }
 
-// Hash-based blocking (reference §1.2): wait while the content hash equals `?hash=`.
+// Hash-based blocking (agent/agent_endpoint.go AgentService): wait while the content hash equals
+// `?hash=`.
 net::awaitable<Response> get_service(AgentContext& ctx, const Request& req) {
   const auto id = req.path_suffix("/v1/agent/service/");
   auto params = parse_blocking_params(req);
