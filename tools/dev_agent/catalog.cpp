@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/ip/address.hpp>
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "consul/check_validation.hpp"
+#include "consul/go_duration.hpp"
 #include "consul/intention.hpp"  // format_multierror
 #include "consul/service_validation.hpp"
 #include "consul/sidecar.hpp"
-#include "consul/go_duration.hpp"
 
 namespace gatehouse::tools {
 
@@ -21,8 +23,40 @@ using consul::HealthCheck;
 namespace {
 
 constexpr std::string_view kNodeAddress = "127.0.0.1";
+constexpr std::string_view kConsulVersion = "1.18.0";
+
+// Consul's index-table entries (agent/consul/state/catalog_ce.go, catalog.go).
+std::string service_key(std::string_view name) { return "service." + std::string{name}; }
+std::string node_key(std::string_view name) { return "node." + std::string{name}; }
+constexpr const char* kServiceExtinction = "service_last_extinction";
+constexpr const char* kNodeExtinction = "node_last_extinction";
+
+// Stand-ins for the go-memdb watch channels the state store functions add to their WatchSet.
+std::string watch_service_rows(std::string_view name) {
+  return "watch:services/" + std::string{name};
+}
+std::string watch_connect_rows(std::string_view name) {
+  return "watch:connect/" + std::string{name};
+}
+std::string watch_node_checks(std::string_view node) {
+  return "watch:checks/node/" + std::string{node};
+}
+std::string watch_service_checks(std::string_view name) {
+  return "watch:checks/service/" + std::string{name};
+}
+std::string watch_checks_in_state(std::string_view status) {
+  return "watch:checks/state/" + std::string{status};
+}
+constexpr const char* kWatchAllChecks = "watch:checks";
+constexpr const char* kWatchAllServices = "watch:services";
+constexpr const char* kWatchAllNodes = "watch:nodes";
 
 HttpError bad(std::string text) { return HttpError::bad_request(std::move(text)); }
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 // Go's FNV-1a 64 over the service's JSON, printed as 16 lowercase hex digits: opaque to clients,
 // it changes exactly when the definition does.
@@ -61,10 +95,35 @@ AgentService to_agent_service(const AgentServiceRegistration& reg) {
   return s;
 }
 
+bool same_ignoring_indexes(AgentService a, AgentService b) {
+  a.create_index = a.modify_index = b.create_index = b.modify_index = 0;
+  return a == b;
+}
+
+bool same_ignoring_indexes(HealthCheck a, HealthCheck b) {
+  a.create_index = a.modify_index = b.create_index = b.modify_index = 0;
+  return a == b;
+}
+
 int worst_rank(std::string_view status) {
   if (status == consul::kHealthCritical) return 2;
   if (status == consul::kHealthWarning) return 1;
   return 0;
+}
+
+// The service a Connect query for it finds this instance under (the connect index of
+// agent/consul/state/index_connect.go): a sidecar's destination, a native service's own name.
+std::optional<std::string> connect_name(const AgentService& s) {
+  if (s.is_sidecar_proxy() && s.proxy) return s.proxy->destination_service_name;
+  if (s.connect && s.connect->native) return s.service;
+  return std::nullopt;
+}
+
+// serviceTagsFilter: every wanted tag is among the instance's tags, compared case-insensitively.
+bool has_all_tags(const AgentService& s, const std::vector<std::string>& tags) {
+  return std::ranges::all_of(tags, [&](const std::string& want) {
+    return std::ranges::any_of(s.tags, [&](const std::string& t) { return lower(t) == lower(want); });
+  });
 }
 
 }  // namespace
@@ -79,52 +138,146 @@ std::optional<bool> parse_go_bool(std::string_view t) {
 
 Catalog::Catalog(StateStore& store, std::string node_name, std::string datacenter,
                  std::string node_id)
-    : store_{store},
-      node_name_{std::move(node_name)},
-      datacenter_{std::move(datacenter)},
-      node_id_{std::move(node_id)} {}
+    : store_{store}, node_name_{std::move(node_name)}, datacenter_{std::move(datacenter)} {
+  // The leader registers a live server in one raft entry: the node, its `consul` service and its
+  // serfHealth check (handleAliveMember in agent/consul/leader_registrator_v1.go).
+  auto w = store_.begin();
+  node_.id = std::move(node_id);
+  node_.node = node_name_;
+  node_.address = std::string{kNodeAddress};
+  node_.datacenter = datacenter_;
+  node_.tagged_addresses = {{"lan", node_.address},
+                            {"lan_ipv4", node_.address},
+                            {"wan", node_.address},
+                            {"wan_ipv4", node_.address}};
+  node_.meta = {{"consul-network-segment", ""}, {"consul-version", std::string{kConsulVersion}}};
+  node_.create_index = node_.modify_index = w.index;
+  w.tables.insert(Table::kNodes);
+  w.keys.insert({node_key(node_name_), kWatchAllNodes});
 
-consul::Node Catalog::node() const {
-  consul::Node n;
-  n.id = node_id_;
-  n.node = node_name_;
-  n.address = std::string{kNodeAddress};
-  n.datacenter = datacenter_;
-  n.tagged_addresses = {
-      {"lan", n.address}, {"lan_ipv4", n.address}, {"wan", n.address}, {"wan_ipv4", n.address}};
-  n.meta = {{"consul-network-segment", ""}};
-  n.create_index = 1;
-  n.modify_index = 1;
-  return n;
+  consul_service_.id = "consul";
+  consul_service_.service = "consul";
+  consul_service_.port = 8300;
+  consul_service_.meta = {{"non_voter", "false"},       {"read_replica", "false"},
+                          {"raft_version", "3"},        {"serf_protocol_current", "2"},
+                          {"serf_protocol_min", "1"},   {"serf_protocol_max", "5"},
+                          {"version", std::string{kConsulVersion}}, {"grpc_port", "8502"}};
+  consul_service_.create_index = consul_service_.modify_index = w.index;
+  record_service_change(w, consul_service_);
+
+  serf_check_.node = node_name_;
+  serf_check_.check_id = "serfHealth";
+  serf_check_.name = "Serf Health Status";
+  serf_check_.status = std::string{consul::kHealthPassing};
+  serf_check_.output = "Agent alive and reachable";
+  serf_check_.create_index = serf_check_.modify_index = w.index;
+  record_check_change(w, serf_check_, serf_check_);
+  store_.commit(w);
 }
 
-std::optional<HttpError> Catalog::validate(const AgentServiceRegistration& reg) const {
-  if (auto missing = consul::check_service_name(reg)) return bad(*missing);
-  boost::system::error_code ec;
-  const auto address = boost::asio::ip::make_address(reg.address, ec);
-  if (!ec && address.is_unspecified()) return bad("Invalid service address");
-  if (auto errors = consul::validate_service(reg); !errors.empty()) {
-    return bad("Validation failed: " + consul::format_multierror(errors));
-  }
-  for (const auto& check : reg.all_checks()) {
-    const auto type = check.type();
-    if (type == "ttl" && !consul::parse_go_duration(check.ttl)) {
-      return bad("Invalid check: time: invalid duration \"" + check.ttl + "\"");
-    }
-    if ((type == "tcp" || type == "http" || type == "udp" || type == "h2ping" ||
-         type == "script") &&
-        check.interval.empty()) {
-      return bad("Invalid check: Interval must be > 0 for Script, HTTP, H2PING, TCP or UDP checks");
-    }
-  }
-  return std::nullopt;
+std::uint64_t Catalog::index() const {
+  return store_.max_index({Table::kNodes, Table::kServices, Table::kChecks});
 }
 
-void Catalog::add_checks(const AgentService& service,
+// --- writes -------------------------------------------------------------------------------------
+
+void Catalog::record_service_change(StoreWrite& w, const AgentService& s) const {
+  // catalogInsertService / deleteServiceTxn: the services and nodes tables, `service.<name>` and
+  // `node.<node>`.
+  w.tables.insert({Table::kServices, Table::kNodes});
+  w.keys.insert({service_key(s.service), node_key(node_name_), watch_service_rows(s.service),
+                 kWatchAllServices});
+  if (auto target = connect_name(s)) w.keys.insert(watch_connect_rows(*target));
+}
+
+void Catalog::record_check_change(StoreWrite& w, const HealthCheck& before,
+                                  const HealthCheck& after) const {
+  // ensureCheckTxn / deleteCheckTxn: the checks table and the index of the check's service, or
+  // of every service on the node for a node check.
+  w.tables.insert(Table::kChecks);
+  if (!after.service_id.empty()) {
+    w.keys.insert(service_key(after.service_name));
+  } else {
+    w.keys.insert(service_key(consul_service_.service));
+    for (const auto& [id, s] : services_) w.keys.insert(service_key(s.service));
+  }
+  w.keys.insert({kWatchAllChecks, watch_node_checks(after.node),
+                 watch_service_checks(after.service_name), watch_checks_in_state(before.status),
+                 watch_checks_in_state(after.status)});
+}
+
+void Catalog::put_service(StoreWrite& w, AgentService s) {
+  auto old = services_.find(s.id);
+  if (old != services_.end() && same_ignoring_indexes(old->second, s)) return;  // no churn
+  if (old != services_.end() && old->second.service != s.service) remove_service(w, s.id);
+  old = services_.find(s.id);
+  s.create_index = old == services_.end() ? w.index : old->second.create_index;
+  s.modify_index = w.index;
+  if (old != services_.end()) record_service_change(w, old->second);  // e.g. a new destination
+  record_service_change(w, s);
+  services_.insert_or_assign(s.id, std::move(s));
+}
+
+void Catalog::remove_check(StoreWrite& w, const std::string& check_id) {
+  auto it = checks_.find(check_id);
+  if (it == checks_.end()) return;
+  record_check_change(w, it->second.check, it->second.check);
+  checks_.erase(it);
+}
+
+void Catalog::remove_service(StoreWrite& w, const std::string& id) {
+  auto it = services_.find(id);
+  if (it == services_.end()) return;
+  std::vector<std::string> owned;
+  for (const auto& [cid, c] : checks_) {
+    if (c.check.service_id == id) owned.push_back(cid);
+  }
+  for (const auto& cid : owned) remove_check(w, cid);
+  const AgentService gone = it->second;
+  services_.erase(it);
+  record_service_change(w, gone);
+  // The last instance takes `service.<name>` with it and moves the extinction index, so that
+  // queries for a missing service never go backwards (deleteServiceTxn).
+  const bool remaining = gone.service == consul_service_.service ||
+                         std::ranges::any_of(services_, [&](const auto& kv) {
+                           return kv.second.service == gone.service;
+                         });
+  if (!remaining) {
+    w.erased.insert(service_key(gone.service));
+    w.keys.insert(kServiceExtinction);
+  }
+}
+
+void Catalog::set_check_state(StoreWrite& w, LocalCheck& c, std::string status,
+                              std::string output) {
+  if (c.check.status == status && c.check.output == output) return;
+  const HealthCheck before = c.check;
+  c.check.status = std::move(status);
+  c.check.output = std::move(output);
+  c.check.modify_index = w.index;
+  record_check_change(w, before, c.check);
+}
+
+void Catalog::refresh_alias_checks(StoreWrite& w) {
+  static constexpr std::array<std::string_view, 3> kStatus{
+      consul::kHealthPassing, consul::kHealthWarning, consul::kHealthCritical};
+  for (auto& [id, alias] : checks_) {
+    if (alias.alias_service.empty()) continue;
+    int worst = 0;
+    for (const auto& [other_id, other] : checks_) {
+      if (other.check.service_id == alias.alias_service && other.alias_service.empty()) {
+        worst = std::max(worst, worst_rank(other.check.status));
+      }
+    }
+    set_check_state(w, alias, std::string{kStatus[static_cast<std::size_t>(worst)]},
+                    worst == 0 ? "All checks passing." : "Aliased service has failing checks.");
+  }
+}
+
+void Catalog::add_checks(StoreWrite& w, const AgentService& service,
                          const std::vector<consul::AgentServiceCheck>& defs,
                          bool replace_existing) {
-  if (replace_existing) remove_checks_of(service.id);
-  const auto index = store_.touch(Table::kChecks);
+  std::set<std::string> kept;
   for (std::size_t i = 0; i < defs.size(); ++i) {
     const auto& def = defs[i];
     std::string id = def.check_id;
@@ -132,6 +285,7 @@ void Catalog::add_checks(const AgentService& service,
       id = "service:" + service.id;
       if (defs.size() > 1) id += ":" + std::to_string(i + 1);
     }
+    kept.insert(id);
     LocalCheck c;
     c.check.node = node_name_;
     c.check.check_id = id;
@@ -143,8 +297,7 @@ void Catalog::add_checks(const AgentService& service,
     c.check.type = def.type();
     c.check.interval = def.interval;
     c.check.timeout = def.timeout;
-    c.check.create_index = index;
-    c.check.modify_index = index;
+    c.check.create_index = c.check.modify_index = w.index;
     if (c.check.type == "ttl") {
       c.ttl = std::chrono::duration_cast<Clock::duration>(*consul::parse_go_duration(def.ttl));
       c.expires = Clock::now() + *c.ttl;
@@ -155,20 +308,44 @@ void Catalog::add_checks(const AgentService& service,
     } else {
       c.check.status = std::string{consul::kHealthPassing};  // never run by the dev agent
     }
+    auto old = checks_.find(id);
     // A re-registered check keeps its state, as Consul's agent does.
-    if (auto old = checks_.find(id);
-        old != checks_.end() && old->second.check.type == c.check.type) {
+    if (old != checks_.end() && old->second.check.type == c.check.type) {
       c.check.status = old->second.check.status;
       c.check.output = old->second.check.output;
       c.check.create_index = old->second.check.create_index;
+      c.check.modify_index = old->second.check.modify_index;
       c.expires = old->second.expires;
     }
+    if (old != checks_.end() && same_ignoring_indexes(old->second.check, c.check)) {
+      old->second.ttl = c.ttl;
+      continue;  // unchanged: no index churn (ensureCheckTxn's IsSame)
+    }
+    const HealthCheck before = old != checks_.end() ? old->second.check : c.check;
+    c.check.modify_index = w.index;
+    record_check_change(w, before, c.check);
     checks_.insert_or_assign(id, std::move(c));
+  }
+  if (replace_existing) {
+    std::vector<std::string> stale;
+    for (const auto& [cid, c] : checks_) {
+      if (c.check.service_id == service.id && !kept.contains(cid)) stale.push_back(cid);
+    }
+    for (const auto& cid : stale) remove_check(w, cid);
   }
 }
 
-void Catalog::remove_checks_of(const std::string& service_id) {
-  std::erase_if(checks_, [&](const auto& kv) { return kv.second.check.service_id == service_id; });
+std::optional<HttpError> Catalog::validate(const AgentServiceRegistration& reg) const {
+  // The order of AgentRegisterService (agent/agent_endpoint.go).
+  if (auto missing = consul::check_service_name(reg)) return bad(*missing);
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(reg.address, ec);
+  if (!ec && address.is_unspecified()) return bad("Invalid service address");
+  if (auto errors = consul::validate_service(reg); !errors.empty()) {
+    return bad("Validation failed: " + consul::format_multierror(errors));
+  }
+  if (auto e = consul::check_registration_error(reg)) return bad(*e);
+  return std::nullopt;
 }
 
 std::optional<HttpError> Catalog::register_service(const AgentServiceRegistration& reg,
@@ -192,14 +369,14 @@ std::optional<HttpError> Catalog::register_service(const AgentServiceRegistratio
     }
     sidecar = std::move(*derived);
   }
+  // The agent syncs each service with its checks as one catalog registration (one raft index).
   const auto register_one = [&](const AgentServiceRegistration& r) {
+    auto w = store_.begin();
     AgentService s = to_agent_service(r);
-    const auto index = store_.touch(Table::kServices);
-    auto old = services_.find(s.id);
-    s.create_index = old == services_.end() ? index : old->second.create_index;
-    s.modify_index = index;
-    add_checks(s, r.all_checks(), replace_existing_checks);
-    services_.insert_or_assign(s.id, std::move(s));
+    put_service(w, s);
+    add_checks(w, services_.at(s.id), consul::registered_checks(r), replace_existing_checks);
+    refresh_alias_checks(w);
+    store_.commit(w);
   };
   register_one(reg);
   if (sidecar) register_one(*sidecar);
@@ -209,19 +386,57 @@ std::optional<HttpError> Catalog::register_service(const AgentServiceRegistratio
 bool Catalog::deregister_service(const std::string& id) {
   auto it = services_.find(id);
   if (it == services_.end()) return false;
-  services_.erase(it);
-  remove_checks_of(id);
+  auto w = store_.begin();
+  remove_service(w, id);
   // The sidecar registered through this service's Connect.SidecarService goes with it.
   const std::string sidecar_id = id + std::string{consul::kSidecarSuffix};
   if (auto sc = services_.find(sidecar_id);
       sc != services_.end() && sc->second.proxy && sc->second.proxy->destination_service_id == id) {
-    services_.erase(sc);
-    remove_checks_of(sidecar_id);
+    remove_service(w, sidecar_id);
   }
-  store_.touch(Table::kServices);
-  store_.touch(Table::kChecks);
+  refresh_alias_checks(w);
+  store_.commit(w);
   return true;
 }
+
+void Catalog::expire_ttl_checks(Clock::time_point now) {
+  auto w = store_.begin();
+  for (auto& [id, c] : checks_) {
+    if (c.ttl && now >= c.expires && c.check.status != consul::kHealthCritical) {
+      set_check_state(w, c, std::string{consul::kHealthCritical}, "TTL expired");
+    }
+  }
+  refresh_alias_checks(w);
+  store_.commit(w);
+}
+
+std::optional<Catalog::Clock::time_point> Catalog::next_ttl_expiry() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [id, c] : checks_) {
+    if (c.ttl && c.check.status != consul::kHealthCritical && (!next || c.expires < *next)) {
+      next = c.expires;
+    }
+  }
+  return next;
+}
+
+std::optional<HttpError> Catalog::update_ttl_check(const std::string& check_id,
+                                                   std::string_view status, std::string output) {
+  auto it = checks_.find(check_id);
+  if (it == checks_.end() || !it->second.ttl) {
+    return HttpError::internal("CheckID \"" + check_id + "\" does not have associated TTL");
+  }
+  auto& c = it->second;
+  c.expires = Clock::now() + *c.ttl;
+  // An update that changes nothing is not synced to the catalog (no new index).
+  auto w = store_.begin();
+  set_check_state(w, c, std::string{status}, std::move(output));
+  refresh_alias_checks(w);
+  store_.commit(w);
+  return std::nullopt;
+}
+
+// --- agent-local reads --------------------------------------------------------------------------
 
 std::optional<AgentService> Catalog::service(const std::string& id) const {
   auto it = services_.find(id);
@@ -246,27 +461,10 @@ std::map<std::string, AgentService> Catalog::services() const {
   return out;
 }
 
-HealthCheck Catalog::current(const LocalCheck& c) const {
-  HealthCheck h = c.check;
-  if (!c.alias_service.empty()) {
-    int worst = 0;
-    for (const auto& [id, other] : checks_) {
-      if (other.check.service_id == c.alias_service && other.alias_service.empty()) {
-        worst = std::max(worst, worst_rank(current(other).status));
-      }
-    }
-    static constexpr std::array<std::string_view, 3> kStatus{
-        consul::kHealthPassing, consul::kHealthWarning, consul::kHealthCritical};
-    h.status = std::string{kStatus[static_cast<std::size_t>(worst)]};
-    h.output = worst == 0 ? "All checks passing." : "Aliased service has failing checks.";
-  }
-  return h;
-}
-
 std::map<std::string, HealthCheck> Catalog::checks() const {
   std::map<std::string, HealthCheck> out;
   for (const auto& [id, c] : checks_) {
-    HealthCheck h = current(c);
+    HealthCheck h = c.check;
     h.create_index = 0;
     h.modify_index = 0;
     out.emplace(id, std::move(h));
@@ -274,82 +472,180 @@ std::map<std::string, HealthCheck> Catalog::checks() const {
   return out;
 }
 
+// --- catalog reads ------------------------------------------------------------------------------
+
+std::vector<const AgentService*> Catalog::catalog_services() const {
+  std::vector<const AgentService*> out{&consul_service_};
+  for (const auto& [id, s] : services_) out.push_back(&s);
+  std::ranges::sort(out, [](const auto* a, const auto* b) { return a->id < b->id; });
+  return out;
+}
+
+std::vector<HealthCheck> Catalog::catalog_checks() const {
+  std::vector<HealthCheck> out{serf_check_};
+  for (const auto& [id, c] : checks_) out.push_back(c.check);
+  std::ranges::sort(out, [](const auto& a, const auto& b) { return a.check_id < b.check_id; });
+  return out;
+}
+
+consul::ServiceEntry Catalog::entry_for(const AgentService& s) const {
+  consul::ServiceEntry entry;
+  entry.node = node_;
+  entry.service = s;
+  // Node checks first, then the service's own (parseCheckServiceNodes).
+  entry.checks.push_back(serf_check_);
+  for (const auto& [cid, c] : checks_) {
+    if (c.check.service_id == s.id) entry.checks.push_back(c.check);
+  }
+  return entry;
+}
+
+std::uint64_t Catalog::service_index(const std::string& name, bool exists,
+                                     bool with_checks) const {
+  if (!exists) {
+    if (auto extinct = store_.key_index(kServiceExtinction)) return *extinct;
+  }
+  if (auto idx = store_.key_index(service_key(name))) return *idx;
+  return with_checks ? store_.max_index({Table::kChecks, Table::kServices, Table::kNodes})
+                     : store_.max_index({Table::kServices, Table::kNodes});
+}
+
 std::vector<consul::ServiceEntry> Catalog::connect_entries(const std::string& name,
                                                            bool passing_only) const {
-  HealthCheck serf;
-  serf.node = node_name_;
-  serf.check_id = "serfHealth";
-  serf.name = "Serf Health Status";
-  serf.status = std::string{consul::kHealthPassing};
-  serf.output = "Agent alive and reachable";
-  serf.create_index = 1;
-  serf.modify_index = 1;
-  std::vector<consul::ServiceEntry> out;
-  for (const auto& [id, s] : services_) {
-    const bool sidecar =
-        s.is_sidecar_proxy() && s.proxy && s.proxy->destination_service_name == name;
-    const bool native = s.service == name && s.connect && s.connect->native;
-    if (!sidecar && !native) continue;
-    consul::ServiceEntry entry;
-    entry.node = node();
-    entry.service = s;
-    entry.checks.push_back(serf);
-    for (const auto& [cid, c] : checks_) {
-      if (c.check.service_id == id) entry.checks.push_back(current(c));
+  auto entries = check_connect_service_nodes(name).value;
+  if (passing_only) std::erase_if(entries, [](const auto& e) { return !e.passing(); });
+  return entries;
+}
+
+Indexed<std::vector<consul::ServiceEntry>> Catalog::check_service_nodes(
+    const std::string& name, const std::vector<std::string>& tags) const {
+  Indexed<std::vector<consul::ServiceEntry>> out;
+  bool exists = false;
+  for (const auto* s : catalog_services()) {
+    if (s->service != name) continue;
+    exists = true;
+    if (has_all_tags(*s, tags)) out.value.push_back(entry_for(*s));
+  }
+  // checkServiceNodesTxn / CheckServiceTagNodes: the service's index entry, or for a missing
+  // service the extinction index or the tables.
+  out.index = service_index(name, exists, true);
+  out.watch = {service_key(name), watch_service_rows(name)};
+  return out;
+}
+
+Indexed<std::vector<consul::ServiceEntry>> Catalog::check_connect_service_nodes(
+    const std::string& name) const {
+  Indexed<std::vector<consul::ServiceEntry>> out;
+  std::set<std::string> names;
+  for (const auto* s : catalog_services()) {
+    if (connect_name(*s) != name) continue;
+    names.insert(s->service);
+    out.value.push_back(entry_for(*s));
+  }
+  // The max index over the proxies' (and native instances') own service entries, so a change
+  // to the sidecar or its checks wakes the watcher and nothing else does.
+  out.watch = {watch_connect_rows(name)};
+  if (names.empty()) {
+    out.index = service_index(name, false, true);
+  } else {
+    for (const auto& n : names) {
+      out.index = std::max(out.index, service_index(n, true, true));
+      out.watch.push_back(service_key(n));
     }
-    if (passing_only && !entry.passing()) continue;
-    out.push_back(std::move(entry));
   }
   return out;
 }
 
+Indexed<std::vector<HealthCheck>> Catalog::service_checks(const std::string& name) const {
+  Indexed<std::vector<HealthCheck>> out;
+  for (auto& c : catalog_checks()) {
+    if (c.service_name == name && !c.service_id.empty()) out.value.push_back(std::move(c));
+  }
+  out.index = store_.index(Table::kChecks);  // ServiceChecks reports the checks table
+  out.watch = {watch_service_checks(name)};
+  return out;
+}
+
+Indexed<std::vector<HealthCheck>> Catalog::node_checks(const std::string& node) const {
+  Indexed<std::vector<HealthCheck>> out;
+  for (auto& c : catalog_checks()) {
+    if (c.node == node) out.value.push_back(std::move(c));
+  }
+  out.index = store_.index(Table::kChecks);
+  out.watch = {watch_node_checks(node)};
+  return out;
+}
+
+Indexed<std::vector<HealthCheck>> Catalog::checks_in_state(const std::string& state) const {
+  // checksInStateTxn: "any" (exactly) lists every check; anything else is looked up in the
+  // lower-cased status index, so an unknown state simply finds nothing.
+  Indexed<std::vector<HealthCheck>> out;
+  const bool any = state == "any";
+  const std::string wanted = lower(state);
+  for (auto& c : catalog_checks()) {
+    if (any || c.status == wanted) out.value.push_back(std::move(c));
+  }
+  out.index = store_.index(Table::kChecks);
+  out.watch = {any ? std::string{kWatchAllChecks} : watch_checks_in_state(wanted)};
+  return out;
+}
+
+Indexed<std::vector<consul::CatalogService>> Catalog::service_nodes(
+    const std::string& name, const std::vector<std::string>& tags) const {
+  Indexed<std::vector<consul::CatalogService>> out;
+  bool exists = false;
+  for (const auto* s : catalog_services()) {
+    if (s->service != name) continue;
+    exists = true;
+    if (has_all_tags(*s, tags)) out.value.push_back({node_, *s});
+  }
+  // serviceNodesTxn / ServiceTagNodes: maxIndexForService without the checks table.
+  out.index = service_index(name, tags.empty() ? !out.value.empty() : exists, false);
+  out.watch = {watch_service_rows(name)};
+  return out;
+}
+
+Indexed<std::vector<consul::CatalogService>> Catalog::connect_service_nodes(
+    const std::string& name) const {
+  Indexed<std::vector<consul::CatalogService>> out;
+  for (const auto* s : catalog_services()) {
+    if (connect_name(*s) == name) out.value.push_back({node_, *s});
+  }
+  // serviceNodesTxn(indexConnect) takes the index of the destination service's own entry.
+  out.index = service_index(name, !out.value.empty(), false);
+  out.watch = {watch_connect_rows(name)};
+  return out;
+}
+
+Indexed<std::vector<consul::Node>> Catalog::nodes() const {
+  return {{node_}, store_.index(Table::kNodes), {kWatchAllNodes}};
+}
+
+Indexed<std::optional<NodeServices>> Catalog::node_services(const std::string& node) const {
+  Indexed<std::optional<NodeServices>> out;
+  out.watch = {node_key(node)};
+  if (node != node_name_ && node != node_.id) {
+    out.index = store_.key_index(kNodeExtinction).value_or(0);  // unknown: `null`
+    return out;
+  }
+  NodeServices ns{node_, {}};
+  for (const auto* s : catalog_services()) ns.services.push_back(*s);
+  out.value = std::move(ns);
+  out.index = store_.key_index(node_key(node_name_)).value_or(0);
+  return out;
+}
+
+Indexed<std::map<std::string, std::vector<std::string>>> Catalog::services_view() const {
+  return {service_names(), store_.index(Table::kServices), {kWatchAllServices}};
+}
+
 std::map<std::string, std::vector<std::string>> Catalog::service_names() const {
-  std::map<std::string, std::set<std::string>> tags{{"consul", {}}};
-  for (const auto& [id, s] : services_) tags[s.service].insert(s.tags.begin(), s.tags.end());
+  std::map<std::string, std::set<std::string>> tags;
+  for (const auto* s : catalog_services()) tags[s->service].insert(s->tags.begin(), s->tags.end());
   std::map<std::string, std::vector<std::string>> out;
   for (auto& [name, set] : tags)
     out.emplace(name, std::vector<std::string>(set.begin(), set.end()));
   return out;
-}
-
-void Catalog::expire_ttl_checks(Clock::time_point now) {
-  std::vector<LocalCheck*> lapsed;
-  for (auto& [id, c] : checks_) {
-    if (c.ttl && now >= c.expires && c.check.status != consul::kHealthCritical) {
-      lapsed.push_back(&c);
-    }
-  }
-  if (lapsed.empty()) return;
-  const auto index = store_.touch(Table::kChecks);
-  for (auto* c : lapsed) {
-    c->check.status = std::string{consul::kHealthCritical};
-    c->check.output = "TTL expired";
-    c->check.modify_index = index;
-  }
-}
-
-std::optional<Catalog::Clock::time_point> Catalog::next_ttl_expiry() const {
-  std::optional<Clock::time_point> next;
-  for (const auto& [id, c] : checks_) {
-    if (c.ttl && c.check.status != consul::kHealthCritical && (!next || c.expires < *next)) {
-      next = c.expires;
-    }
-  }
-  return next;
-}
-
-std::optional<HttpError> Catalog::update_ttl_check(const std::string& check_id,
-                                                   std::string_view status, std::string output) {
-  auto it = checks_.find(check_id);
-  if (it == checks_.end() || !it->second.ttl) {
-    return HttpError::internal("CheckID \"" + check_id + "\" does not have associated TTL");
-  }
-  auto& c = it->second;
-  c.check.status = std::string{status};
-  c.check.output = std::move(output);
-  c.expires = Clock::now() + *c.ttl;
-  c.check.modify_index = store_.touch(Table::kChecks);
-  return std::nullopt;
 }
 
 }  // namespace gatehouse::tools

@@ -1,6 +1,12 @@
 #pragma once
-// The agent's local services and checks, and the catalog views built from them: the one node of
-// the dev cluster, `/v1/health/connect`, `/v1/catalog/services`.
+// The agent's local services and checks, and the catalog built from them: the dev cluster's one
+// node with its `serfHealth` check and the server's `consul` service, plus every local service
+// and check, with the catalog views of /v1/health/* and /v1/catalog/*.
+//
+// Indexes follow Consul's state store (agent/consul/state/catalog.go, catalog_ce.go): every write
+// takes one raft index and records the tables it changed and the per-service (`service.<name>`)
+// and per-node (`node.<name>`) index entries; a service view reports the max index of that
+// service's entries, so a watcher of one service does not see another service's changes.
 //
 // Checks: TTL checks start critical and follow /v1/agent/check/pass|warn|fail (and turn critical
 // with `TTL expired` when not refreshed in time, see expire_ttl_checks); alias checks mirror the
@@ -17,6 +23,7 @@
 
 #include "consul/agent_service.hpp"
 #include "consul/agent_service_registration.hpp"
+#include "consul/catalog_service.hpp"
 #include "consul/health_check.hpp"
 #include "consul/node.hpp"
 #include "consul/service_entry.hpp"
@@ -25,13 +32,29 @@
 
 namespace gatehouse::tools {
 
+// A view's result as Consul's blocking queries see it: the value, the X-Consul-Index it reports
+// and the state-store entries whose change wakes a query blocked on it.
+template <class T>
+struct Indexed {
+  T value;
+  std::uint64_t index = 0;
+  std::vector<std::string> watch;
+};
+
+// GET /v1/catalog/node/:node (structs.NodeServices).
+struct NodeServices {
+  consul::Node node;
+  std::vector<consul::AgentService> services;  // by ID
+};
+
 class Catalog {
  public:
   using Clock = std::chrono::steady_clock;
 
   Catalog(StateStore& store, std::string node_name, std::string datacenter, std::string node_id);
 
-  std::uint64_t index() const { return store_.max_index({Table::kServices, Table::kChecks}); }
+  // The newest index of the node, service and check tables.
+  std::uint64_t index() const;
   std::uint64_t services_index() const { return store_.index(Table::kServices); }
 
   // PUT /v1/agent/service/register after decoding (validation texts of Consul's handler).
@@ -42,6 +65,7 @@ class Catalog {
 
   // With Datacenter and ContentHash, as GET /v1/agent/service/:id shows it.
   std::optional<consul::AgentService> service(const std::string& id) const;
+  // The agent's own services and checks (/v1/agent/services, /v1/agent/checks).
   std::map<std::string, consul::AgentService> services() const;
   std::map<std::string, consul::HealthCheck> checks() const;
 
@@ -52,8 +76,24 @@ class Catalog {
   // name → tags, including the `consul` service of the server itself.
   std::map<std::string, std::vector<std::string>> service_names() const;
 
+  // The catalog views (state store functions named after Consul's).
+  Indexed<std::vector<consul::ServiceEntry>> check_service_nodes(
+      const std::string& name, const std::vector<std::string>& tags) const;
+  Indexed<std::vector<consul::ServiceEntry>> check_connect_service_nodes(
+      const std::string& name) const;
+  Indexed<std::vector<consul::HealthCheck>> service_checks(const std::string& name) const;
+  Indexed<std::vector<consul::HealthCheck>> node_checks(const std::string& node) const;
+  Indexed<std::vector<consul::HealthCheck>> checks_in_state(const std::string& state) const;
+  Indexed<std::vector<consul::CatalogService>> service_nodes(
+      const std::string& name, const std::vector<std::string>& tags) const;
+  Indexed<std::vector<consul::CatalogService>> connect_service_nodes(
+      const std::string& name) const;
+  Indexed<std::vector<consul::Node>> nodes() const;
+  Indexed<std::optional<NodeServices>> node_services(const std::string& node) const;
+  Indexed<std::map<std::string, std::vector<std::string>>> services_view() const;
+
   // Turns TTL checks not refreshed by `now` critical (`TTL expired`), as Consul's TTL timer does,
-  // advancing the checks index so health watchers wake. Endpoints call it before reading.
+  // advancing the indexes so health watchers wake. Endpoints call it before reading.
   void expire_ttl_checks(Clock::time_point now);
   // When the next passing/warning TTL check lapses, if any.
   std::optional<Clock::time_point> next_ttl_expiry() const;
@@ -62,7 +102,7 @@ class Catalog {
   std::optional<HttpError> update_ttl_check(const std::string& check_id, std::string_view status,
                                             std::string output);
 
-  consul::Node node() const;
+  consul::Node node() const { return node_; }
 
  private:
   struct LocalCheck {
@@ -72,16 +112,33 @@ class Catalog {
     std::string alias_service;           // alias checks only
   };
 
-  consul::HealthCheck current(const LocalCheck& c) const;
-  void add_checks(const consul::AgentService& service,
+  void add_checks(StoreWrite& w, const consul::AgentService& service,
                   const std::vector<consul::AgentServiceCheck>& defs, bool replace_existing);
-  void remove_checks_of(const std::string& service_id);
+  void put_service(StoreWrite& w, consul::AgentService s);
+  void remove_service(StoreWrite& w, const std::string& id);
+  void remove_check(StoreWrite& w, const std::string& check_id);
+  void set_check_state(StoreWrite& w, LocalCheck& c, std::string status, std::string output);
+  void refresh_alias_checks(StoreWrite& w);
+  // What a service row / a check changed, in Consul's index entries and our watch keys.
+  void record_service_change(StoreWrite& w, const consul::AgentService& s) const;
+  void record_check_change(StoreWrite& w, const consul::HealthCheck& before,
+                           const consul::HealthCheck& after) const;
   std::optional<HttpError> validate(const consul::AgentServiceRegistration& reg) const;
+
+  // Every catalog service (the `consul` service and the local ones), by ID.
+  std::vector<const consul::AgentService*> catalog_services() const;
+  // Every catalog check (serfHealth and the local ones), by check ID.
+  std::vector<consul::HealthCheck> catalog_checks() const;
+  consul::ServiceEntry entry_for(const consul::AgentService& s) const;
+  // maxIndexForService: `service.<name>`, else the last extinction, else the tables.
+  std::uint64_t service_index(const std::string& name, bool exists, bool with_checks) const;
 
   StateStore& store_;
   std::string node_name_;
   std::string datacenter_;
-  std::string node_id_;
+  consul::Node node_;
+  consul::AgentService consul_service_;
+  consul::HealthCheck serf_check_;
   std::map<std::string, consul::AgentService> services_;
   std::map<std::string, LocalCheck> checks_;
 };

@@ -8,7 +8,9 @@
 
 #include "tools/dev_agent/authorize_endpoint.hpp"
 #include "tools/dev_agent/ca_endpoints.hpp"
+#include "tools/dev_agent/catalog_endpoints.hpp"
 #include "tools/dev_agent/config_endpoints.hpp"
+#include "tools/dev_agent/health_endpoints.hpp"
 #include "tools/dev_agent/intention_endpoints.hpp"
 #include "tools/dev_agent/service_endpoints.hpp"
 #include "tools/dev_agent/status_endpoints.hpp"
@@ -44,6 +46,8 @@ DevAgent::DevAgent(DevAgentOptions options)
   add_intention_endpoints(router_, ctx_);
   add_config_endpoints(router_, ctx_);
   add_service_endpoints(router_, ctx_);
+  add_health_endpoints(router_, ctx_);
+  add_catalog_endpoints(router_, ctx_);
 }
 
 boost::system::result<std::unique_ptr<DevAgent>, std::string> DevAgent::create(

@@ -50,7 +50,8 @@ net::awaitable<Response> deregister_service(AgentContext& ctx, const Request& re
   co_return Response::empty();
 }
 
-// Hash-based blocking (reference §1.2): wait while the content hash equals `?hash=`.
+// Hash-based blocking (agent/agent_endpoint.go AgentService): wait while the content hash equals
+// `?hash=`.
 net::awaitable<Response> get_service(AgentContext& ctx, const Request& req) {
   const auto id = req.path_suffix("/v1/agent/service/");
   auto params = parse_blocking_params(req);
@@ -123,56 +124,6 @@ net::awaitable<Response> fail_check(AgentContext& ctx, const Request& req) {
   return update_check(ctx, req, "/v1/agent/check/fail/", "critical");
 }
 
-net::awaitable<Response> health_connect(AgentContext& ctx, const Request& req) {
-  const auto name = req.path_suffix("/v1/health/connect/");
-  if (name.empty()) co_return error(HttpError::bad_request("Missing service name"));
-  bool passing = false;
-  if (auto p = req.query("passing")) {
-    if (p->empty()) {
-      passing = true;
-    } else if (auto b = parse_go_bool(*p)) {
-      passing = *b;
-    } else {
-      co_return error(HttpError::bad_request("Invalid value for ?passing"));
-    }
-  }
-  auto params = parse_blocking_params(req);
-  if (!params) co_return error(params.error());
-  if (auto denied = ctx.acl.require(req, "service:read", name)) co_return error(*denied);
-  const auto deadline = deadline_for(params->wait);
-  for (;;) {
-    ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
-    if (!should_block(params->index, ctx.catalog.index()) || ctx.store.notifier().stopping() ||
-        std::chrono::steady_clock::now() >= deadline) {
-      break;
-    }
-    // Also wake when a TTL check lapses: that is a change a watcher must see.
-    auto wake = deadline;
-    if (auto lapse = ctx.catalog.next_ttl_expiry()) wake = std::min(wake, *lapse);
-    co_await ctx.store.notifier().wait_until(wake);
-  }
-  json body = json::array();
-  for (const auto& entry : ctx.catalog.connect_entries(name, passing)) body.push_back(entry);
-  Response res = Response::json(body);
-  set_query_meta(res, ctx.catalog.index());
-  co_return res;
-}
-
-net::awaitable<Response> catalog_services(AgentContext& ctx, const Request& req) {
-  auto params = parse_blocking_params(req);
-  if (!params) co_return error(params.error());
-  co_await ctx.store.notifier().block_until(
-      [&] { return !should_block(params->index, ctx.catalog.services_index()); },
-      deadline_for(params->wait));
-  json body = json::object();
-  if (!ctx.acl.require(req, "service:read", "*")) {
-    for (const auto& [name, tags] : ctx.catalog.service_names()) body[name] = tags;
-  }
-  Response res = Response::json(body);
-  set_query_meta(res, ctx.catalog.services_index());
-  co_return res;
-}
-
 }  // namespace
 
 void add_service_endpoints(Router& router, AgentContext& ctx) {
@@ -184,8 +135,6 @@ void add_service_endpoints(Router& router, AgentContext& ctx) {
   router.add("/v1/agent/check/fail/", {"PUT"}, bind_endpoint(ctx, fail_check));
   router.add("/v1/agent/service/register", {"PUT"}, bind_endpoint(ctx, register_service));
   router.add("/v1/agent/service/deregister/", {"PUT"}, bind_endpoint(ctx, deregister_service));
-  router.add("/v1/catalog/services", {"GET"}, bind_endpoint(ctx, catalog_services));
-  router.add("/v1/health/connect/", {"GET"}, bind_endpoint(ctx, health_connect));
 }
 
 }  // namespace gatehouse::tools

@@ -1,6 +1,5 @@
 #pragma once
-// Local services and checks (/v1/agent/service*, /v1/agent/check*), /v1/health/connect and
-// /v1/catalog/services.
+// Local services and checks (/v1/agent/service*, /v1/agent/check*).
 
 #include "tools/dev_agent/agent_context.hpp"
 #include "tools/dev_agent/router.hpp"

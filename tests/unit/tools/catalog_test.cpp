@@ -120,5 +120,55 @@ TEST(ParseGoBool, AcceptsStrconvForms) {
   EXPECT_FALSE(parse_go_bool("yes"));
 }
 
+
+// agent/consul/state/catalog.go: a service view reports its own entries' index; another
+// service's registration leaves it, and its watch keys, where they were.
+TEST_F(CatalogTest, ServiceViewsKeepTheirOwnIndex) {
+  ASSERT_FALSE(catalog_.register_service(
+      registration(R"({"Name":"db","Port":5432,"Connect":{"SidecarService":{}}})"), false));
+  const auto health = catalog_.check_service_nodes("db", {});
+  const auto connect = catalog_.check_connect_service_nodes("db");
+  const auto before_watch = store_.key_values(connect.watch);
+  ASSERT_FALSE(
+      catalog_.register_service(registration(R"({"Name":"web2","Port":9090})"), false));
+  EXPECT_EQ(catalog_.check_service_nodes("db", {}).index, health.index);
+  EXPECT_EQ(catalog_.check_connect_service_nodes("db").index, connect.index);
+  EXPECT_EQ(store_.key_values(connect.watch), before_watch);
+  EXPECT_GT(catalog_.check_service_nodes("web2", {}).index, health.index);
+  // The checks table moved, and the views that report it (ServiceChecks) show it.
+  EXPECT_GT(catalog_.service_checks("db").index, health.index);
+}
+
+TEST_F(CatalogTest, IdenticalReRegistrationTakesNoIndex) {
+  const auto reg = registration(R"({"Name":"db","Port":5432,"Check":{"TTL":"30s"}})");
+  ASSERT_FALSE(catalog_.register_service(reg, false));
+  const auto index = catalog_.index();
+  ASSERT_FALSE(catalog_.register_service(reg, false));
+  EXPECT_EQ(catalog_.index(), index);
+}
+
+TEST_F(CatalogTest, LastInstanceGoneMovesTheExtinctionIndex) {
+  ASSERT_FALSE(catalog_.register_service(registration(R"({"Name":"db","Port":1})"), false));
+  const auto shown = catalog_.check_service_nodes("db", {}).index;
+  ASSERT_TRUE(catalog_.deregister_service("db"));
+  EXPECT_FALSE(store_.key_index("service.db"));
+  const auto gone = catalog_.check_service_nodes("db", {});
+  EXPECT_TRUE(gone.value.empty());
+  EXPECT_GT(gone.index, shown);
+  EXPECT_EQ(gone.index, store_.key_index("service_last_extinction"));
+}
+
+TEST_F(CatalogTest, NodeCarriesSerfHealthAndTheConsulService) {
+  const auto node = catalog_.node_services("node1");
+  ASSERT_TRUE(node.value);
+  ASSERT_EQ(node.value->services.size(), 1U);
+  EXPECT_EQ(node.value->services[0].id, "consul");
+  const auto checks = catalog_.node_checks("node1").value;
+  ASSERT_EQ(checks.size(), 1U);
+  EXPECT_EQ(checks[0].check_id, "serfHealth");
+  EXPECT_EQ(checks[0].output, "Agent alive and reachable");
+  EXPECT_FALSE(catalog_.node_services("other").value);
+}
+
 }  // namespace
 }  // namespace gatehouse::tools
