@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/dev_agent/query_options.hpp"
 #include "tools/dev_agent/view_query.hpp"
 
 namespace gatehouse::tools {
@@ -26,7 +27,7 @@ Response services_response(const Indexed<std::vector<consul::CatalogService>>& v
 }
 
 net::awaitable<Response> catalog_services(AgentContext& ctx, const Request& req) {
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   auto access = read_access(ctx, req, "service:read", "*");
   if (!access) co_return error(access.error());
@@ -44,7 +45,7 @@ net::awaitable<Response> catalog_services(AgentContext& ctx, const Request& req)
 // CatalogServiceNodes: every `?tag=` must match (ServiceTags, Consul ≥ 1.3).
 net::awaitable<Response> catalog_service(AgentContext& ctx, const Request& req) {
   const auto name = req.path_suffix("/v1/catalog/service/");
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (name.empty()) co_return error(HttpError::bad_request("Missing service name"));
   auto access = read_access(ctx, req, "service:read", name);
@@ -57,7 +58,7 @@ net::awaitable<Response> catalog_service(AgentContext& ctx, const Request& req) 
 
 net::awaitable<Response> catalog_connect(AgentContext& ctx, const Request& req) {
   const auto name = req.path_suffix("/v1/catalog/connect/");
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (name.empty()) co_return error(HttpError::bad_request("Missing service name"));
   auto access = read_access(ctx, req, "service:read", name);
@@ -68,7 +69,7 @@ net::awaitable<Response> catalog_connect(AgentContext& ctx, const Request& req) 
 }
 
 net::awaitable<Response> catalog_nodes(AgentContext& ctx, const Request& req) {
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   auto access = read_access(ctx, req, "node:read", "*");
   if (!access) co_return error(access.error());
@@ -86,7 +87,7 @@ net::awaitable<Response> catalog_nodes(AgentContext& ctx, const Request& req) {
 // CatalogNodeServices: {"Node": …, "Services": {id: NodeService}}, or `null` for an unknown node.
 net::awaitable<Response> catalog_node(AgentContext& ctx, const Request& req) {
   const auto node = req.path_suffix("/v1/catalog/node/");
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (node.empty()) co_return error(HttpError::bad_request("Missing node name"));
   auto access = read_access(ctx, req, "node:read", node);

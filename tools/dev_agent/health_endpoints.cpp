@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/dev_agent/query_options.hpp"
 #include "tools/dev_agent/view_query.hpp"
 
 namespace gatehouse::tools {
@@ -52,7 +53,7 @@ Response checks_response(const Indexed<std::vector<consul::HealthCheck>>& view,
 net::awaitable<Response> service_nodes(AgentContext& ctx, const Request& req,
                                        std::string_view prefix, bool connect) {
   const auto name = req.path_suffix(prefix);
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (name.empty()) co_return error(HttpError::bad_request("Missing service name"));
   auto access = read_access(ctx, req, "service:read", name);
@@ -93,7 +94,7 @@ net::awaitable<Response> health_connect(AgentContext& ctx, const Request& req) {
 
 net::awaitable<Response> health_checks(AgentContext& ctx, const Request& req) {
   const auto name = req.path_suffix("/v1/health/checks/");
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (name.empty()) co_return error(HttpError::bad_request("Missing service name"));
   auto access = read_access(ctx, req, "service:read", name);
@@ -105,7 +106,7 @@ net::awaitable<Response> health_checks(AgentContext& ctx, const Request& req) {
 
 net::awaitable<Response> health_node(AgentContext& ctx, const Request& req) {
   const auto node = req.path_suffix("/v1/health/node/");
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (node.empty()) co_return error(HttpError::bad_request("Missing node name"));
   auto access = read_access(ctx, req, "node:read", node);
@@ -119,7 +120,7 @@ net::awaitable<Response> health_node(AgentContext& ctx, const Request& req) {
 // checksInStateTxn); only an empty state is a 400.
 net::awaitable<Response> health_state(AgentContext& ctx, const Request& req) {
   const auto state = req.path_suffix("/v1/health/state/");
-  auto params = parse_blocking_params(req);
+  auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (state.empty()) co_return error(HttpError::bad_request("Missing check state"));
   auto access = read_access(ctx, req, "node:read", "");

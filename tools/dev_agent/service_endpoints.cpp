@@ -74,7 +74,10 @@ net::awaitable<Response> get_service(AgentContext& ctx, const Request& req) {
   co_return res;
 }
 
+// agent/agent_endpoint.go AgentServices/AgentChecks resolve the token first: a token the agent
+// cannot find is refused (ACL not found), no token reads as anonymous (filtered to nothing).
 net::awaitable<Response> list_services(AgentContext& ctx, const Request& req) {
+  if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
   json body = json::object();
   const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
   if (!filtered) {
@@ -86,6 +89,7 @@ net::awaitable<Response> list_services(AgentContext& ctx, const Request& req) {
 }
 
 net::awaitable<Response> list_checks(AgentContext& ctx, const Request& req) {
+  if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
   ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
   json body = json::object();
   const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
