@@ -182,7 +182,8 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
     bool keep_alive = message->keep_alive();
     auto request = Request::from_message(std::move(*message));
     if (!request) {  // Go's url.ParseRequestURI refused the target: a plain 400
-      co_await refuse(stream, ReadFailure{});
+      const ReadFailure plain;  // named: GCC 12 destroys a temporary argument of co_await twice
+      co_await refuse(stream, plain);
       break;
     }
     if (request->is_asterisk() && request->method() != "OPTIONS") keep_alive = false;
