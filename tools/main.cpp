@@ -3,7 +3,10 @@
 #include <array>
 #include <csignal>
 #include <cstdio>
+#include <exception>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "tools/demo/demo_main.hpp"
@@ -13,6 +16,7 @@
 #include "tools/probe/probe_main.hpp"
 #include "tools/proxy/proxy_main.hpp"
 #include "tools/subcommand.hpp"
+#include "tools/utf8.hpp"
 
 namespace {
 
@@ -36,6 +40,31 @@ constexpr std::array kCommands{
 
 bool is_help_flag(std::string_view arg) { return arg == "-h" || arg == "-help" || arg == "--help"; }
 
+// Every subcommand takes names, addresses and flag values as text: one that is not UTF-8 is refused
+// here, once, before it can reach a JSON encoder or a log line. Numbered from 1 after `gatehouse`.
+std::optional<std::string> non_utf8_argument(std::span<char* const> args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (!gatehouse::tools::is_valid_utf8(arg)) {
+      return "argument " + std::to_string(i) + " (\"" + gatehouse::tools::replace_invalid_utf8(arg) +
+             "\") is not valid UTF-8";
+    }
+  }
+  return std::nullopt;
+}
+
+// Runs the subcommand; whatever it throws ends as one error line and exit code 1, never an abort.
+int run_guarded(const Subcommand& command, std::span<char* const> args) {
+  try {
+    return command.run(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "Error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("Error: unexpected failure\n", stderr);
+  }
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,6 +72,10 @@ int main(int argc, char** argv) {
   // go through OpenSSL's write(2), which raises SIGPIPE where Asio's own sends do not.
   std::signal(SIGPIPE, SIG_IGN);
   const std::span<char* const> args{argv, static_cast<std::size_t>(argc)};
+  if (auto bad = non_utf8_argument(args)) {
+    std::fprintf(stderr, "Error: %s\n", bad->c_str());
+    return 1;
+  }
   if (args.size() < 2 || is_help_flag(args[1])) {
     gatehouse::tools::print_usage(kCommands);
     return args.size() < 2 ? 1 : 0;
@@ -57,5 +90,5 @@ int main(int argc, char** argv) {
     gatehouse::tools::print_usage(kCommands);
     return 1;
   }
-  return found->run(args.subspan(2));
+  return run_guarded(*found, args.subspan(2));
 }

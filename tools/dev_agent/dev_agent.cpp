@@ -12,6 +12,7 @@
 #include "tools/dev_agent/config_endpoints.hpp"
 #include "tools/dev_agent/health_endpoints.hpp"
 #include "tools/dev_agent/intention_endpoints.hpp"
+#include "tools/dev_agent/printable_path.hpp"
 #include "tools/dev_agent/service_endpoints.hpp"
 #include "tools/dev_agent/status_endpoints.hpp"
 
@@ -59,9 +60,22 @@ boost::system::result<std::unique_ptr<DevAgent>, std::string> DevAgent::create(
   return agent;
 }
 
+// Every endpoint goes through here: a handler that throws still answers (500 with the reason, as
+// Consul's `wrap` answers a handler error) and is logged, instead of closing the connection.
+net::awaitable<Response> DevAgent::dispatch(const Request& request) {
+  if (!is_printable_path(request.path())) co_return Response::empty(400);
+  std::string failure;
+  try {
+    co_return co_await router_.dispatch(request);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  co_return Response::error(HttpError::internal("Internal error: " + failure));
+}
+
 net::awaitable<Response> DevAgent::handle(const Request& request) {
   const auto started = std::chrono::steady_clock::now();
-  Response response = co_await router_.dispatch(request);
+  Response response = co_await dispatch(request);
   response.set_header("X-Consul-Default-ACL-Policy", options_.acl_default_policy);
   const auto dur_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - started)

@@ -34,6 +34,8 @@ class DevAgent {
 
  private:
   explicit DevAgent(DevAgentOptions options);
+  // The router's answer, or a 500 when a handler throws.
+  boost::asio::awaitable<Response> dispatch(const Request& request);
 
   DevAgentOptions options_;
   StateStore store_;

@@ -81,7 +81,16 @@ int run_dev_agent(std::span<char* const> args) {
   std::fflush(stdout);
 
   (*server)->start();
-  ioc.run();  // returns once the listener, every connection and every blocked query are done
+  // Returns once the listener, every connection and every blocked query are done. A handler that
+  // throws out of the event loop costs its own operation only; the loop resumes.
+  for (;;) {
+    try {
+      ioc.run();
+      break;
+    } catch (const std::exception& e) {
+      SPDLOG_WARN("event=unexpected_error where=event_loop error=\"{}\"", e.what());
+    }
+  }
   SPDLOG_INFO("event=stopped");
   return 0;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The dev agent's HTTP/1.1 listener: Beast over C++20 coroutines, keep-alive, a request body
-// limit, and a stop that closes the listener and every open connection.
+// The dev agent's HTTP/1.1 listener: Beast over C++20 coroutines, keep-alive, Go's header limit
+// and answers to unreadable requests (read_failure.hpp), a request body limit, a 500 for a handler
+// that throws, and a stop that closes the listener and every open connection.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -15,12 +15,21 @@ class Request {
  public:
   using Message = boost::beast::http::request<boost::beast::http::string_body>;
 
-  // Splits and percent-decodes the target; nullopt when the target is not a valid origin form.
+  // Splits and percent-decodes the target (origin form, absolute form, or `*`, the forms Go's
+  // url.ParseRequestURI accepts); nullopt when it is none of them. The body's invalid UTF-8 bytes
+  // become U+FFFD, as Go's encoding/json does when Consul decodes it; path and query keep their
+  // bytes (Go strings do) and are made valid only when written out as JSON.
   static std::optional<Request> from_message(Message message);
 
   std::string_view method() const { return message_.method_string(); }
   boost::beast::http::verb verb() const { return message_.method(); }
   const std::string& path() const { return path_; }
+  // The path as sent, still percent-encoded (raw bytes >= 0x80 encoded), like Go's EscapedPath.
+  const std::string& escaped_path() const { return escaped_path_; }
+  // The query as sent, still percent-encoded (for redirects that keep it).
+  const std::string& raw_query() const { return raw_query_; }
+  // `*` (OPTIONS *): Go's server answers it before any handler.
+  bool is_asterisk() const { return message_.target() == "*"; }
   const std::string& body() const { return message_.body(); }
   std::string_view header(std::string_view name) const;
 
@@ -39,6 +48,8 @@ class Request {
  private:
   Message message_;
   std::string path_;
+  std::string raw_query_;
+  std::string escaped_path_;
   std::vector<std::pair<std::string, std::string>> params_;
 };
 
