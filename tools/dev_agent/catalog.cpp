@@ -61,7 +61,7 @@ std::string lower(std::string s) {
 // Go's FNV-1a 64 over the service's JSON, printed as 16 lowercase hex digits: opaque to clients,
 // it changes exactly when the definition does.
 std::string content_hash(const AgentService& s) {
-  const std::string text = nlohmann::json(s).dump();
+  const std::string text = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::uint64_t h = 14695981039346656037ULL;
   for (unsigned char c : text) {
     h ^= c;
