@@ -10,6 +10,8 @@
 #include "tools/dev_agent/acl_gate.hpp"
 #include "tools/dev_agent/blocking.hpp"
 #include "tools/dev_agent/decision_defaults.hpp"
+#include "tools/dev_agent/filter_expression.hpp"
+#include "tools/dev_agent/intention_filter_schema.hpp"
 #include "tools/dev_agent/intention_query.hpp"
 #include "tools/dev_agent/intention_store.hpp"
 #include "tools/dev_agent/memdb_uuid.hpp"
@@ -39,16 +41,25 @@ net::awaitable<void> block_on_entries(AgentContext& ctx, const BlockingParams& p
       [&] { return !should_block(params.index, ctx.intentions.index()); }, deadline);
 }
 
+// agent/consul/intention_endpoint.go List: the `?filter=` expression is compiled
+// (bexpr.CreateFilter; a bad one is a plain error, so 500) before the token is resolved, and runs
+// on what the ACL filter left; the index is the table's, whatever the filter keeps.
 net::awaitable<Response> list(AgentContext& ctx, const Request& req) {
   auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
+  auto filter = FilterExpression::create(req.query("filter").value_or(""),
+                                         intention_filter_schema());
+  if (!filter) co_return error(HttpError::internal(filter.error()));
   if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
   co_await block_on_entries(ctx, *params);
   json body = json::array();
   // The anonymous token may read nothing: an empty, filtered list.
   const bool filtered = !ctx.acl.allows_all(req);
   if (!filtered) {
-    for (const auto& ixn : ctx.intentions.all()) body.push_back(ixn);
+    for (const auto& ixn : ctx.intentions.all()) {
+      json item = ixn;
+      if (filter->matches(item)) body.push_back(std::move(item));
+    }
   }
   Response res = Response::json(body);
   set_query_meta(res, ctx.intentions.index());

@@ -2,6 +2,8 @@
 // views over one store (reference §4, §5).
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "tests/integration/support/dev_agent_fixture.hpp"
 
 namespace gatehouse::testing {
@@ -288,6 +290,103 @@ TEST_F(DefaultIntentionPolicyTest, NoMatchUsesDefaultIntentionPolicy) {
       "/v1/agent/connect/authorize",
       R"({"Target":"db","ClientCertURI":"spiffe://11111111-2222-3333-4444-555555555555.consul/ns/default/dc/dc1/svc/web"})");
   EXPECT_EQ(r.json(), json::parse(R"({"Authorized":false,"Reason":"Default intention policy"})"));
+}
+
+// `GET /v1/connect/intentions?filter=`: agent/consul/intention_endpoint.go List runs
+// bexpr.CreateFilter (go-bexpr v0.1.2) over the listed intentions; the selectors are
+// expectedFieldConfigIntention's (agent/structs/structs_filtering_test.go).
+class IntentionFilterTest : public IntentionsTest {
+ protected:
+  void SetUp() override {
+    IntentionsTest::SetUp();
+    const auto r = agent_.post("/v1/connect/intentions", R"({"SourceName":"web",
+        "DestinationName":"db","SourceType":"consul","Action":"allow",
+        "Meta":{"env":"prod","x":"1"}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    put_exact("api", "db", "deny");
+    put_exact("worker", "cache", "allow");
+  }
+
+  static std::string encoded(std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+    return out;
+  }
+
+  // The listed intentions as "source>destination", in the list's order.
+  std::string listed(std::string_view filter, const std::string& extra = "") {
+    const auto r = agent_.get("/v1/connect/intentions?filter=" + encoded(filter) + extra);
+    EXPECT_EQ(r.status, 200) << filter << ": " << r.body;
+    std::string out;
+    for (const auto& ixn : r.json()) {
+      out += (out.empty() ? "" : " ") + ixn["SourceName"].get<std::string>() + ">" +
+             ixn["DestinationName"].get<std::string>();
+    }
+    return out;
+  }
+};
+
+TEST_F(IntentionFilterTest, WithoutFilterEverythingIsListed) {
+  EXPECT_EQ(listed(""), "api>db web>db worker>cache");
+}
+
+TEST_F(IntentionFilterTest, SelectsByStringFields) {
+  EXPECT_EQ(listed(R"(SourceName == "web")"), "web>db");
+  EXPECT_EQ(listed(R"(DestinationName != "db" and Action == "allow")"), "worker>cache");
+  EXPECT_EQ(listed(R"(SourceName matches "^w")"), "web>db worker>cache");
+  EXPECT_EQ(listed("Action == deny or Precedence != 9"), "api>db");
+  EXPECT_EQ(listed(R"(not (SourceName == "web" or SourceName == "api"))"), "worker>cache");
+}
+
+TEST_F(IntentionFilterTest, SelectsByMeta) {
+  EXPECT_EQ(listed(R"("x" in Meta)"), "web>db");
+  EXPECT_EQ(listed(R"(Meta.env == "prod")"), "web>db");
+  EXPECT_EQ(listed("Meta is empty"), "api>db worker>cache");
+}
+
+// A bad expression is a plain error from the RPC, so 500 with the text (hashicorp/consul#7338).
+TEST_F(IntentionFilterTest, BadExpressionsAre500WithGoBexprText) {
+  auto r = agent_.get("/v1/connect/intentions?filter=" + encoded("SourceName == 12x"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body,
+            R"(Failed to create boolean expression evaluator: 1:17 (16): rule "number": Invalid number literal)");
+  r = agent_.get("/v1/connect/intentions?filter=" + encoded(R"(Foo == "bar")"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, R"(Failed to create boolean expression evaluator: Selector "Foo" is not valid)");
+  r = agent_.get("/v1/connect/intentions?filter=" + encoded(R"("9" in Precedence)"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(
+      r.body,
+      R"(Failed to create boolean expression evaluator: Invalid match operator "In" for selector "Precedence")");
+  r = agent_.get("/v1/connect/intentions?filter=" + encoded("not(SourceName == web)"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(
+      r.body,
+      R"(Failed to create boolean expression evaluator: 1:4 (3): no match found, expected: "!=", ".", "==", "[", [ \t\r\n] or [a-zA-Z0-9_])");
+  EXPECT_EQ(listed(R"(SourceName == "web")"), "web>db");  // still serving
+}
+
+// The filter runs on the blocking query's result; the index stays the table's.
+TEST_F(IntentionFilterTest, BlockingQueriesKeepTheIndex) {
+  const auto all = agent_.get("/v1/connect/intentions");
+  const auto index = all.header("X-Consul-Index");
+  ASSERT_NE(index, "");
+  const auto r = agent_.get("/v1/connect/intentions?index=" + index + "&wait=20ms&filter=" +
+                            encoded(R"(SourceName == "api")"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("X-Consul-Index"), index);
+  ASSERT_EQ(r.json().size(), 1u);
+  EXPECT_EQ(r.json()[0]["SourceName"], "api");
+  EXPECT_EQ(listed(R"(SourceName == "nobody")", "&index=1"), "");
 }
 
 }  // namespace
