@@ -6,7 +6,8 @@ deadline (2 s in Gatehouse). The dev agent answers every request on one thread, 
 that it does on that thread delays every authorize call queued behind it. The slowest is a CA
 rotation to a new RSA 4096 key (PUT /v1/connect/ca/configuration); this measures it:
 
-    one thread: authorize calls back to back on one keep-alive connection, each timed
+    one thread: authorize calls on one keep-alive connection, one every --interval-ms (a busy
+                sidecar's new connections; 0 = back to back, which keeps a core busy), each timed
     main thread: a rotation to {"PrivateKeyType": "rsa", "PrivateKeyBits": 4096}, timed, then
                  back to EC P-256 (a fast rotation, not measured) so the next round rotates again
 
@@ -39,8 +40,9 @@ AUTHORIZE_BODY = json.dumps({"Target": "db",
 class AuthorizeLoad(threading.Thread):
     """Authorize calls back to back; every call's (start, end) in monotonic seconds."""
 
-    def __init__(self, addr):
+    def __init__(self, addr, interval):
         super().__init__(daemon=True)
+        self.interval = interval
         host, port = addr.rsplit(":", 1)
         self.conn = http.client.HTTPConnection(host, int(port), timeout=30)
         self.calls = []
@@ -57,6 +59,8 @@ class AuthorizeLoad(threading.Thread):
             if response.status != 200 or "Authorized" not in json.loads(body):
                 self.failures.append((response.status, body[:200]))
             self.calls.append((start, end))
+            if self.interval > 0:
+                time.sleep(max(0.0, start + self.interval - time.monotonic()))
 
 
 def put_config(agent, config):
@@ -96,12 +100,14 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="RSA 4096 rotations (default 5)")
     parser.add_argument("--settle", type=float, default=0.3,
                         help="seconds of plain load before and after each rotation")
+    parser.add_argument("--interval-ms", type=float, default=5.0,
+                        help="time between authorize calls (default 5; 0 = back to back)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args()
     with ExitStack() as stack:
         workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="gatehouse-ca-bench-"))
         agent = Agent(args.gatehouse, workdir, stack)
-        load = AuthorizeLoad(agent.addr)
+        load = AuthorizeLoad(agent.addr, args.interval_ms / 1000)
         load.start()
         stack.callback(load.join)
         stack.callback(load.stopping.set)
