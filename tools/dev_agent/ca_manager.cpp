@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "consul/go_duration.hpp"
 #include "tls/certificate.hpp"
 #include "tls/spiffe_id.hpp"
-#include "consul/go_duration.hpp"
 
 namespace gatehouse::tools {
 
@@ -45,7 +45,8 @@ CaManager::Clock::time_point pick_renewal(CaManager::Clock::time_point valid_aft
 }
 
 std::string ttl_bound_error(std::string_view bound_text, std::chrono::nanoseconds bound) {
-  return "leaf cert TTL must be " + std::string{bound_text} + " " + consul::format_go_duration(bound);
+  return "leaf cert TTL must be " + std::string{bound_text} + " " +
+         consul::format_go_duration(bound);
 }
 
 }  // namespace
@@ -224,15 +225,15 @@ CachedLeaf CaManager::store_leaf(const std::string& service,
   entry.cert.cert_pem = issued.cert_pem;  // a root CA: no intermediates to append
   entry.cert.private_key_pem = issued.private_key_pem;
   entry.cert.service = service;
-  entry.cert.service_uri = tls::SpiffeId::for_service(trust_domain_, datacenter_, service).to_string();
+  entry.cert.service_uri =
+      tls::SpiffeId::for_service(trust_domain_, datacenter_, service).to_string();
   entry.cert.valid_after = tls::format_rfc3339(issued.valid_after);
   entry.cert.valid_before = tls::format_rfc3339(issued.valid_before);
   entry.cert.create_index = index;
   entry.cert.modify_index = index;
   entry.signing_key_id = signer.signing_key_id();
   entry.renew_at = pick_renewal(issued.valid_after, issued.valid_before);
-  SPDLOG_INFO("event=leaf_issued service={} serial={} index={}", service, issued.serial_hex,
-              index);
+  SPDLOG_INFO("event=leaf_issued service={} serial={} index={}", service, issued.serial_hex, index);
   leaves_.insert_or_assign(service, entry);
   return entry;
 }

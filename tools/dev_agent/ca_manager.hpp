@@ -42,7 +42,8 @@ constexpr std::chrono::hours kMaxLeafTtl{8760};
 
 // Consul's caStateError while a configuration update runs (agent/consul/leader_connect_ca.go,
 // UpdateConfiguration claims state RECONFIGURING first): a second update is refused, not queued.
-inline constexpr std::string_view kCaReconfiguringError = "CA is already in state \"RECONFIGURING\"";
+inline constexpr std::string_view kCaReconfiguringError =
+    "CA is already in state \"RECONFIGURING\"";
 
 struct CachedLeaf {
   consul::LeafCert cert;

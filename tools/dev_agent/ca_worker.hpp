@@ -34,11 +34,13 @@ class CaWorker {
   boost::asio::awaitable<std::invoke_result_t<Job&>> run(Job job) {
     using Result = std::invoke_result_t<Job&>;
     // co_spawn needs a default-constructible result; optional makes any result one.
-    auto on_pool = [job = std::move(job)]() mutable -> boost::asio::awaitable<std::optional<Result>> {
+    auto on_pool = [job =
+                        std::move(job)]() mutable -> boost::asio::awaitable<std::optional<Result>> {
       yield_cpu_to_the_agent();
       co_return std::optional<Result>{job()};
     };
-    auto done = co_await boost::asio::co_spawn(pool_, std::move(on_pool), boost::asio::use_awaitable);
+    auto done =
+        co_await boost::asio::co_spawn(pool_, std::move(on_pool), boost::asio::use_awaitable);
     co_return std::move(*done);
   }
 

@@ -231,10 +231,12 @@ void during_rsa_4096_rotation(DevAgentProcess& agent,
   for (int attempt = 0; attempt < 5; ++attempt) {
     const auto roots = agent.get("/v1/agent/connect/ca/roots").json()["Roots"];
     std::uint64_t last_serial = 0;
-    for (const auto& r : roots) last_serial = std::max(last_serial, r["SerialNumber"].get<std::uint64_t>());
+    for (const auto& r : roots)
+      last_serial = std::max(last_serial, r["SerialNumber"].get<std::uint64_t>());
     auto rotation = std::async(std::launch::async, [&agent] {
-      return agent.put("/v1/connect/ca/configuration",
-                       R"({"Provider":"consul","Config":{"PrivateKeyType":"rsa","PrivateKeyBits":4096}})");
+      return agent.put(
+          "/v1/connect/ca/configuration",
+          R"({"Provider":"consul","Config":{"PrivateKeyType":"rsa","PrivateKeyBits":4096}})");
     });
     const auto started = agent.process().wait_for_line(
         "event=ca_rotation_started serial=" + std::to_string(last_serial + 1) + " ", 30s);
@@ -243,11 +245,12 @@ void during_rsa_4096_rotation(DevAgentProcess& agent,
     ASSERT_TRUE(started) << agent.process().output();
     ASSERT_EQ(put.status, 200) << put.body;
     if (observed) return;
-    ASSERT_EQ(agent
-                  .put("/v1/connect/ca/configuration",
-                       R"({"Provider":"consul","Config":{"PrivateKeyType":"ec","PrivateKeyBits":256}})")
-                  .status,
-              200);
+    ASSERT_EQ(
+        agent
+            .put("/v1/connect/ca/configuration",
+                 R"({"Provider":"consul","Config":{"PrivateKeyType":"ec","PrivateKeyBits":256}})")
+            .status,
+        200);
   }
   FAIL() << "no RSA 4096 rotation lasted long enough to be observed in 5 attempts";
 }
@@ -260,13 +263,12 @@ std::size_t root_count(const DevAgentProcess& agent) {
 // authorize calls (a sidecar's per-connection check, with a deadline) and leaf requests, signed
 // by the old root until the new one is stored.
 TEST_F(DevAgentTest, AuthorizeAndLeafAreAnsweredWhileAnRsa4096RotationRuns) {
-  const std::string authorize_body =
-      json{{"Target", "db"},
-           {"ClientCertURI", "spiffe://" +
-                                 agent_.get("/v1/agent/connect/ca/roots").json()["TrustDomain"]
-                                     .get<std::string>() +
-                                 "/ns/default/dc/dc1/svc/web"}}
-          .dump();
+  const std::string authorize_body = json{
+      {"Target", "db"},
+      {"ClientCertURI",
+       "spiffe://" +
+           agent_.get("/v1/agent/connect/ca/roots").json()["TrustDomain"].get<std::string>() +
+           "/ns/default/dc/dc1/svc/web"}}.dump();
   const auto expected = agent_.post("/v1/agent/connect/authorize", authorize_body);
   ASSERT_EQ(expected.status, 200) << expected.body;
   ASSERT_EQ(expected.json()["Authorized"], true) << expected.body;
@@ -302,9 +304,9 @@ TEST_F(DevAgentTest, AuthorizeAndLeafAreAnsweredWhileAnRsa4096RotationRuns) {
   const auto roots = agent_.get("/v1/agent/connect/ca/roots").json();
   EXPECT_EQ(roots["Roots"].back()["PrivateKeyType"], "rsa");
   EXPECT_EQ(roots["Roots"].back()["PrivateKeyBits"], 4096);
-  const auto renewed = agent_.get("/v1/agent/connect/ca/leaf/api?index=" +
-                                  std::to_string(leaf_during["ModifyIndex"].get<std::uint64_t>()) +
-                                  "&wait=30s");
+  const auto renewed =
+      agent_.get("/v1/agent/connect/ca/leaf/api?index=" +
+                 std::to_string(leaf_during["ModifyIndex"].get<std::uint64_t>()) + "&wait=30s");
   ASSERT_EQ(renewed.status, 200);
   EXPECT_NE(renewed.json()["SerialNumber"], leaf_during["SerialNumber"]);
   EXPECT_NE(verify(old_roots, renewed.json()["CertPEM"]).exit_code, 0);

@@ -198,9 +198,8 @@ struct DuringRotation {
 
 TEST_F(CaManagerTest, SecondUpdateDuringRotationIsRefusedAsConsulDoes) {
   const auto before = ca_.roots();
-  auto rotation =
-      net::co_spawn(ioc_, ca_.set_configuration(config({{"PrivateKeyType", "rsa"}}), now_),
-                    net::use_future);
+  auto rotation = net::co_spawn(
+      ioc_, ca_.set_configuration(config({{"PrivateKeyType", "rsa"}}), now_), net::use_future);
   DuringRotation seen;
   auto probe = [&]() -> net::awaitable<void> {
     while (!ca_.reconfiguring() &&
@@ -231,9 +230,8 @@ TEST_F(CaManagerTest, SecondUpdateDuringRotationIsRefusedAsConsulDoes) {
 
 TEST_F(CaManagerTest, LeafDuringRotationIsNeverFromAnInactiveRoot) {
   const auto old_key = active_signing_key_id();
-  auto rotation =
-      net::co_spawn(ioc_, ca_.set_configuration(config({{"PrivateKeyType", "rsa"}}), now_),
-                    net::use_future);
+  auto rotation = net::co_spawn(
+      ioc_, ca_.set_configuration(config({{"PrivateKeyType", "rsa"}}), now_), net::use_future);
   DuringRotation seen;
   auto probe = [&]() -> net::awaitable<void> {
     while (!ca_.reconfiguring() &&
