@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <ctime>
@@ -40,7 +41,7 @@ namespace {
 using Clock = std::chrono::system_clock;
 using VoidResult = boost::system::result<void, std::string>;
 
-constexpr std::chrono::minutes kLeafBackdate{1};
+constexpr std::chrono::seconds kConsulLeafBackdate{60};
 
 std::string lowercase(std::string_view s) {
   std::string out{s};
@@ -222,6 +223,10 @@ VoidResult valid_cluster_id(std::string_view cluster_id) {
 
 }  // namespace
 
+std::chrono::seconds leaf_backdate(std::chrono::seconds ttl) {
+  return std::min(kConsulLeafBackdate, ttl / 60);
+}
+
 boost::system::result<CertificateAuthority, std::string> CertificateAuthority::create(
     const CaOptions& options, Clock::time_point now) {
   if (auto ok = valid_cluster_id(options.cluster_id); !ok) return ok.error();
@@ -283,7 +288,7 @@ boost::system::result<IssuedLeaf, std::string> CertificateAuthority::issue_leaf(
     return leaf_error(openssl_error("cannot build leaf certificate"));
   }
   X509* c = cert.get();
-  const auto valid_after = now - kLeafBackdate;
+  const auto valid_after = now - leaf_backdate(ttl);
   if (auto r = set_serial(c, serial); !r) return leaf_error(r.error());
   if (auto r = set_validity(c, valid_after, valid_after + ttl); !r) return leaf_error(r.error());
   if (auto r = add_leaf_extensions(c, id.to_string(), leaf_key_id, state_->key_id); !r) {

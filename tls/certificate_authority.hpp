@@ -1,6 +1,6 @@
 #pragma once
 // The dev agent's certificate authority: a self-signed root and leaves with the profile of
-// Consul's built-in provider (agent/connect/ca/provider_consul.go), reference §3.
+// Consul's built-in provider (agent/connect/ca/provider_consul.go: generateCA and Sign).
 
 #include <boost/system/result.hpp>
 #include <chrono>
@@ -29,7 +29,15 @@ struct IssuedLeaf {
   std::chrono::system_clock::time_point valid_before{};
 };
 
-// Immutable once created; copies share the same root and key.
+// How far a leaf's NotBefore lies before the moment it is issued. Consul's Sign back-dates one
+// minute for clock drift between nodes (provider_consul.go: effectiveNow = now - 1m, NotAfter =
+// effectiveNow + LeafCertTTL); that is what every TTL of 1h and more gets. The dev agent also
+// issues TTLs down to one minute, where a full minute would leave nothing: those are back-dated
+// 1/60 of the TTL (1s for 1m, 59s for 59m), so NotAfter - now is 59/60 of the TTL.
+std::chrono::seconds leaf_backdate(std::chrono::seconds ttl);
+
+// Immutable once created; copies share the same root and key. Safe to use from several threads
+// at once (every member is const; OpenSSL signs with a shared key concurrently).
 class CertificateAuthority {
  public:
   static boost::system::result<CertificateAuthority, std::string> create(
@@ -50,7 +58,7 @@ class CertificateAuthority {
   const std::string& private_key_pem() const;  // never log this
 
   // A leaf for any identity: fresh EC P-256 key, empty subject, one critical URI SAN, NotBefore
-  // back-dated one minute and NotAfter = NotBefore + ttl. `now` may be in the past.
+  // = now - leaf_backdate(ttl) and NotAfter = NotBefore + ttl. `now` may be in the past.
   boost::system::result<IssuedLeaf, std::string> issue_leaf(
       const SpiffeId& id, std::chrono::seconds ttl, std::chrono::system_clock::time_point now,
       std::uint64_t serial) const;

@@ -56,7 +56,8 @@ net::awaitable<Response> leaf(AgentContext& ctx, const Request& req) {
   const auto deadline = steady_deadline(leaf_timeout(params->wait));
   for (;;) {
     const auto system_now = std::chrono::system_clock::now();
-    auto current = ctx.ca.leaf(service, system_now);
+    // Issuing suspends this handler (the signing runs on the CA worker), not the agent.
+    auto current = co_await ctx.ca.leaf(std::string{service}, system_now);
     if (!current) co_return Response::error(HttpError::internal(current.error()));
     const auto index = current->cert.modify_index;
     if (!should_block(params->index, index) || ctx.store.notifier().stopping() ||
@@ -77,15 +78,18 @@ net::awaitable<Response> leaf(AgentContext& ctx, const Request& req) {
 net::awaitable<Response> ca_configuration(AgentContext& ctx, const Request& req) {
   if (req.method() == "GET") {
     if (auto denied = ctx.acl.require(req, "operator:read")) co_return Response::error(*denied);
-    co_return Response::json(ctx.ca.configuration());  // no X-Consul-Index (reference §12.5)
+    // No X-Consul-Index: ConnectCAConfigurationGet (agent/connect_ca_endpoint.go) sets no
+    // query meta.
+    co_return Response::json(ctx.ca.configuration());
   }
   auto config = consul::decode_json<consul::CaConfiguration>(req.body(), consul::kStrictBody);
   if (!config) {
     co_return Response::error(HttpError::bad_request("Request decode failed: " + config.error()));
   }
   if (auto denied = ctx.acl.require(req, "operator:write")) co_return Response::error(*denied);
+  // A rotation's key generation suspends this handler only; the agent keeps answering.
   if (auto failed =
-          ctx.ca.set_configuration(std::move(*config), std::chrono::system_clock::now())) {
+          co_await ctx.ca.set_configuration(std::move(*config), std::chrono::system_clock::now())) {
     co_return Response::error(*failed);
   }
   co_return Response::empty();

@@ -7,11 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "consul/go_duration.hpp"
 #include "tls/certificate.hpp"
 #include "tls/spiffe_id.hpp"
-#include "consul/go_duration.hpp"
 
 namespace gatehouse::tools {
+
+namespace net = boost::asio;
 
 namespace {
 
@@ -29,9 +31,11 @@ nlohmann::json default_provider_config() {
           {"PrivateKeyBits", kDefaultEcBits}};
 }
 
-// calculateSoftExpiry: a uniform instant in [60 %, 90 %] of the lifetime. Consul renews at once
-// when the lifetime is under ten minutes; the dev agent keeps the window for its short test
-// leaves so a blocking query does not mint a new leaf on every call.
+// calculateSoftExpiry (agent/leafcert): a uniform instant in [60 %, 90 %] of the lifetime,
+// measured from ValidAfter. Consul renews at once when the lifetime is under ten minutes; the dev
+// agent keeps the window for its short test leaves so a blocking query does not mint a new leaf
+// on every call. ValidAfter is back-dated by at most 1/60 of the lifetime
+// (tls::leaf_backdate), so the instant is always at least 58 % of the lifetime after issuing.
 CaManager::Clock::time_point pick_renewal(CaManager::Clock::time_point valid_after,
                                           CaManager::Clock::time_point valid_before) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -41,7 +45,8 @@ CaManager::Clock::time_point pick_renewal(CaManager::Clock::time_point valid_aft
 }
 
 std::string ttl_bound_error(std::string_view bound_text, std::chrono::nanoseconds bound) {
-  return "leaf cert TTL must be " + std::string{bound_text} + " " + consul::format_go_duration(bound);
+  return "leaf cert TTL must be " + std::string{bound_text} + " " +
+         consul::format_go_duration(bound);
 }
 
 }  // namespace
@@ -49,21 +54,22 @@ std::string ttl_bound_error(std::string_view bound_text, std::chrono::nanosecond
 CaManager::CaManager(StateStore& store, std::string datacenter)
     : store_{store}, datacenter_{std::move(datacenter)} {}
 
-boost::system::result<tls::CertificateAuthority, std::string> CaManager::create_root(
-    const std::string& key_type, int key_bits, const std::string& key_pem, Clock::time_point now) {
+tls::CaOptions CaManager::root_options(const std::string& key_type, int key_bits,
+                                       const std::string& key_pem) {
   tls::CaOptions options;
   options.cluster_id = cluster_id_;
   options.private_key_type = key_type;
   options.private_key_bits = key_bits;
   options.private_key_pem = key_pem;
   options.serial = next_root_serial_++;
-  return tls::CertificateAuthority::create(options, now);
+  return options;
 }
 
 Result CaManager::initialize(Clock::time_point now) {
   cluster_id_ = boost::uuids::to_string(boost::uuids::random_generator{}());
   trust_domain_ = cluster_id_ + ".consul";
-  auto ca = create_root(std::string{kDefaultKeyType}, kDefaultEcBits, {}, now);
+  auto ca = tls::CertificateAuthority::create(
+      root_options(std::string{kDefaultKeyType}, kDefaultEcBits, {}), now);
   if (!ca) return Result{boost::system::in_place_error, "creating the CA root: " + ca.error()};
   const auto index = store_.touch(Table::kCaRoots);
   roots_.push_back(Root{std::move(*ca), index, index});
@@ -99,30 +105,31 @@ consul::CaRoots CaManager::roots() const {
   return out;
 }
 
-std::optional<HttpError> CaManager::set_configuration(consul::CaConfiguration config,
-                                                      Clock::time_point now) {
+boost::system::result<CaManager::ConfigChange, HttpError> CaManager::plan_configuration(
+    consul::CaConfiguration config) {
+  using Planned = boost::system::result<ConfigChange, HttpError>;
+  const auto fail = [](std::string text) {
+    return Planned{boost::system::in_place_error, HttpError::internal(std::move(text))};
+  };
   if (config.provider.empty()) config.provider = "consul";
   if (config.provider != "consul") {
-    return HttpError::internal("dev agent: only the built-in \"consul\" CA provider is supported");
+    return fail("dev agent: only the built-in \"consul\" CA provider is supported");
   }
   auto settings = config.provider_settings();
-  if (!settings) return HttpError::internal(settings.error());
+  if (!settings) return fail(settings.error());
   auto ttl = leaf_ttl_;
   if (!settings->leaf_cert_ttl.empty()) {
     auto parsed = consul::parse_go_duration(settings->leaf_cert_ttl);
     if (!parsed) {
-      return HttpError::internal("error decoding config: time: invalid duration \"" +
-                                 settings->leaf_cert_ttl + "\"");
+      return fail("error decoding config: time: invalid duration \"" + settings->leaf_cert_ttl +
+                  "\"");
     }
-    if (*parsed < kMinLeafTtl)
-      return HttpError::internal(ttl_bound_error("greater or equal than", kMinLeafTtl));
-    if (*parsed > kMaxLeafTtl)
-      return HttpError::internal(ttl_bound_error("less than", kMaxLeafTtl));
+    if (*parsed < kMinLeafTtl) return fail(ttl_bound_error("greater or equal than", kMinLeafTtl));
+    if (*parsed > kMaxLeafTtl) return fail(ttl_bound_error("less than", kMaxLeafTtl));
     ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
   }
   if (!settings->root_cert.empty()) {
-    return HttpError::internal(
-        "dev agent: a provided RootCert is not supported; set PrivateKey only");
+    return fail("dev agent: a provided RootCert is not supported; set PrivateKey only");
   }
   const auto& current = active().ca;
   const std::string key_type =
@@ -137,58 +144,120 @@ std::optional<HttpError> CaManager::set_configuration(consul::CaConfiguration co
       !settings->private_key.empty() && settings->private_key != current.private_key_pem();
   const bool rotate =
       new_key || key_type != current.private_key_type() || key_bits != current.private_key_bits();
-
-  std::optional<tls::CertificateAuthority> next;
+  ConfigChange change{std::move(config), ttl, std::nullopt};
   if (rotate) {
-    auto ca = create_root(key_type, key_bits, new_key ? settings->private_key : std::string{}, now);
-    if (!ca) return HttpError::internal("error generating CA root certificate: " + ca.error());
-    next = std::move(*ca);
+    change.new_root = root_options(key_type, key_bits, new_key ? settings->private_key : "");
   }
-  leaf_ttl_ = ttl;
-  // Only a rotation changes the roots (and wakes their watchers); a TTL change is config only.
-  const auto index = next ? store_.touch(Table::kCaRoots) : store_.next_index();
-  config.create_index = config_.create_index;
-  config.modify_index = index;
-  config_ = std::move(config);
-  if (next) {
-    roots_.back().modify_index = index;  // no longer active
-    roots_.push_back(Root{std::move(*next), index, index});
-    SPDLOG_INFO("event=ca_rotated root_id={} roots={}", active().ca.id(), roots_.size());
-  }
-  return std::nullopt;
+  return change;
 }
 
-boost::system::result<CachedLeaf, std::string> CaManager::leaf(const std::string& service,
-                                                               Clock::time_point now) {
-  const auto& ca = active().ca;
-  if (auto it = leaves_.find(service); it != leaves_.end()) {
-    // Still signed by the active root and not yet at its renewal point: serve the cached one.
-    if (it->second.signing_key_id == ca.signing_key_id() && now < it->second.renew_at) {
-      return it->second;
-    }
+void CaManager::apply_configuration(ConfigChange change,
+                                    std::optional<tls::CertificateAuthority> root) {
+  leaf_ttl_ = change.leaf_ttl;
+  // Only a rotation changes the roots (and wakes their watchers); a TTL change is config only.
+  const auto index = root ? store_.touch(Table::kCaRoots) : store_.next_index();
+  change.config.create_index = config_.create_index;
+  change.config.modify_index = index;
+  config_ = std::move(change.config);
+  if (root) {
+    roots_.back().modify_index = index;  // no longer active
+    roots_.push_back(Root{std::move(*root), index, index});
+    SPDLOG_INFO("event=ca_rotated root_id={} serial={} roots={}", active().ca.id(),
+                active().ca.serial(), roots_.size());
   }
-  const auto id = tls::SpiffeId::for_service(trust_domain_, datacenter_, service);
-  auto issued = ca.issue_leaf(id, leaf_ttl_, now, next_leaf_serial_++);
-  if (!issued)
-    return boost::system::result<CachedLeaf, std::string>{
-        boost::system::in_place_error, "issuing the leaf for " + service + ": " + issued.error()};
+}
+
+net::awaitable<CaManager::RootResult> CaManager::generate_root(tls::CaOptions options,
+                                                               Clock::time_point now) {
+  // Cleared however the coroutine ends (also when its frame is destroyed at shutdown).
+  struct Reconfiguring {
+    bool& flag;
+    explicit Reconfiguring(bool& f) : flag{f} { flag = true; }
+    ~Reconfiguring() { flag = false; }
+    Reconfiguring(const Reconfiguring&) = delete;
+    Reconfiguring& operator=(const Reconfiguring&) = delete;
+  } reconfiguring{reconfiguring_};
+  auto create = [options = std::move(options), now] {
+    return tls::CertificateAuthority::create(options, now);
+  };
+  co_return co_await worker_.run(std::move(create));
+}
+
+net::awaitable<std::optional<HttpError>> CaManager::set_configuration(
+    consul::CaConfiguration config, Clock::time_point now) {
+  if (reconfiguring_) co_return HttpError::internal(std::string{kCaReconfiguringError});
+  auto change = plan_configuration(std::move(config));
+  if (!change) co_return change.error();
+  std::optional<tls::CertificateAuthority> root;
+  if (change->new_root) {
+    const auto& options = *change->new_root;
+    SPDLOG_INFO("event=ca_rotation_started serial={} key_type={} key_bits={} provided_key={}",
+                options.serial, options.private_key_type, options.private_key_bits,
+                !options.private_key_pem.empty());
+    auto created = co_await generate_root(options, now);
+    if (!created) {
+      SPDLOG_WARN("event=ca_rotation_failed serial={} error=\"{}\"", options.serial,
+                  created.error());
+      co_return HttpError::internal("error generating CA root certificate: " + created.error());
+    }
+    root = std::move(*created);
+  }
+  apply_configuration(std::move(*change), std::move(root));
+  co_return std::nullopt;
+}
+
+std::optional<CachedLeaf> CaManager::fresh_leaf(const std::string& service,
+                                                Clock::time_point now) const {
+  const auto it = leaves_.find(service);
+  if (it == leaves_.end()) return std::nullopt;
+  if (it->second.signing_key_id != active().ca.signing_key_id() || now >= it->second.renew_at) {
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+CachedLeaf CaManager::store_leaf(const std::string& service,
+                                 const tls::CertificateAuthority& signer,
+                                 const tls::IssuedLeaf& issued) {
   const auto index = store_.touch(Table::kLeafCerts);
   CachedLeaf entry;
-  entry.cert.serial_number = issued->serial_hex;
-  entry.cert.cert_pem = issued->cert_pem;  // a root CA: no intermediates to append
-  entry.cert.private_key_pem = issued->private_key_pem;
+  entry.cert.serial_number = issued.serial_hex;
+  entry.cert.cert_pem = issued.cert_pem;  // a root CA: no intermediates to append
+  entry.cert.private_key_pem = issued.private_key_pem;
   entry.cert.service = service;
-  entry.cert.service_uri = id.to_string();
-  entry.cert.valid_after = tls::format_rfc3339(issued->valid_after);
-  entry.cert.valid_before = tls::format_rfc3339(issued->valid_before);
+  entry.cert.service_uri =
+      tls::SpiffeId::for_service(trust_domain_, datacenter_, service).to_string();
+  entry.cert.valid_after = tls::format_rfc3339(issued.valid_after);
+  entry.cert.valid_before = tls::format_rfc3339(issued.valid_before);
   entry.cert.create_index = index;
   entry.cert.modify_index = index;
-  entry.signing_key_id = ca.signing_key_id();
-  entry.renew_at = pick_renewal(issued->valid_after, issued->valid_before);
-  SPDLOG_INFO("event=leaf_issued service={} serial={} index={}", service, issued->serial_hex,
-              index);
+  entry.signing_key_id = signer.signing_key_id();
+  entry.renew_at = pick_renewal(issued.valid_after, issued.valid_before);
+  SPDLOG_INFO("event=leaf_issued service={} serial={} index={}", service, issued.serial_hex, index);
   leaves_.insert_or_assign(service, entry);
   return entry;
+}
+
+net::awaitable<CaManager::LeafResult> CaManager::leaf(std::string service, Clock::time_point now) {
+  for (;;) {
+    if (auto cached = fresh_leaf(service, now)) co_return *cached;
+    const tls::CertificateAuthority signer = active().ca;  // shares the immutable root and key
+    const auto id = tls::SpiffeId::for_service(trust_domain_, datacenter_, service);
+    auto sign = [signer, id, ttl = leaf_ttl_, now, serial = next_leaf_serial_++] {
+      return signer.issue_leaf(id, ttl, now, serial);
+    };
+    auto issued = co_await worker_.run(std::move(sign));
+    if (!issued) {
+      co_return LeafResult{boost::system::in_place_error,
+                           "issuing the leaf for " + service + ": " + issued.error()};
+    }
+    // The loop went on while the leaf was signed: another request for this service may have
+    // stored one (serve that, so every caller sees the same leaf), or a rotation may have
+    // made `signer` inactive (sign again with the new root).
+    if (auto cached = fresh_leaf(service, now)) co_return *cached;
+    if (signer.signing_key_id() != active().ca.signing_key_id()) continue;
+    co_return store_leaf(service, signer, *issued);
+  }
 }
 
 }  // namespace gatehouse::tools

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <functional>
 #include <future>
 #include <iomanip>
 #include <regex>
@@ -132,7 +133,8 @@ TEST_F(DevAgentTest, LeafIsCachedAndBlockingTimesOutWithSameCert) {
 TEST_F(DevAgentTest, CaConfigurationDefaultsAndLeafTtl) {
   const auto r = agent_.get("/v1/connect/ca/configuration");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.header("X-Consul-Index"), "");  // reference §12.5
+  // ConnectCAConfigurationGet (agent/connect_ca_endpoint.go) sets no query meta.
+  EXPECT_EQ(r.header("X-Consul-Index"), "");
   const auto cfg = r.json();
   EXPECT_EQ(cfg["Provider"], "consul");
   EXPECT_EQ(cfg["Config"]["LeafCertTTL"], "72h");
@@ -218,6 +220,118 @@ TEST_F(DevAgentTest, RootsBlockingWakesOnRotation) {
   ASSERT_EQ(j["Roots"].size(), 2U);
   EXPECT_EQ(j["Roots"][1]["PrivateKeyType"], "rsa");
   EXPECT_EQ(j["Roots"][1]["PrivateKeyBits"], 2048);
+}
+
+// Rotates the agent's CA to a fresh RSA 4096 key and calls `during(roots_before)` once the agent
+// logged the rotation's start; `during` returns whether its checks saw the rotation still
+// running. The key search takes from a fraction of a second to several, so a rotation that ended
+// before `during` saw it is undone (back to EC, a fast rotation) and tried again, up to 5 times.
+void during_rsa_4096_rotation(DevAgentProcess& agent,
+                              const std::function<bool(std::size_t roots_before)>& during) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto roots = agent.get("/v1/agent/connect/ca/roots").json()["Roots"];
+    std::uint64_t last_serial = 0;
+    for (const auto& r : roots)
+      last_serial = std::max(last_serial, r["SerialNumber"].get<std::uint64_t>());
+    auto rotation = std::async(std::launch::async, [&agent] {
+      return agent.put(
+          "/v1/connect/ca/configuration",
+          R"({"Provider":"consul","Config":{"PrivateKeyType":"rsa","PrivateKeyBits":4096}})");
+    });
+    const auto started = agent.process().wait_for_line(
+        "event=ca_rotation_started serial=" + std::to_string(last_serial + 1) + " ", 30s);
+    const bool observed = started && during(roots.size());
+    const auto put = rotation.get();
+    ASSERT_TRUE(started) << agent.process().output();
+    ASSERT_EQ(put.status, 200) << put.body;
+    if (observed) return;
+    ASSERT_EQ(
+        agent
+            .put("/v1/connect/ca/configuration",
+                 R"({"Provider":"consul","Config":{"PrivateKeyType":"ec","PrivateKeyBits":256}})")
+            .status,
+        200);
+  }
+  FAIL() << "no RSA 4096 rotation lasted long enough to be observed in 5 attempts";
+}
+
+std::size_t root_count(const DevAgentProcess& agent) {
+  return agent.get("/v1/agent/connect/ca/roots").json()["Roots"].size();
+}
+
+// The agent generates a rotation's key on a worker thread: its one HTTP thread keeps answering
+// authorize calls (a sidecar's per-connection check, with a deadline) and leaf requests, signed
+// by the old root until the new one is stored.
+TEST_F(DevAgentTest, AuthorizeAndLeafAreAnsweredWhileAnRsa4096RotationRuns) {
+  const std::string authorize_body = json{
+      {"Target", "db"},
+      {"ClientCertURI",
+       "spiffe://" +
+           agent_.get("/v1/agent/connect/ca/roots").json()["TrustDomain"].get<std::string>() +
+           "/ns/default/dc/dc1/svc/web"}}.dump();
+  const auto expected = agent_.post("/v1/agent/connect/authorize", authorize_body);
+  ASSERT_EQ(expected.status, 200) << expected.body;
+  ASSERT_EQ(expected.json()["Authorized"], true) << expected.body;
+
+  int answered_during = 0;
+  json leaf_during;
+  std::string old_roots;
+  during_rsa_4096_rotation(agent_, [&](std::size_t roots_before) {
+    answered_during = 0;
+    old_roots = roots_bundle(agent_.get("/v1/agent/connect/ca/roots").json());
+    for (int i = 0; i < 5; ++i) {
+      const auto r = agent_.post("/v1/agent/connect/authorize", authorize_body);
+      EXPECT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(r.header("Content-Type"), "application/json");
+      EXPECT_EQ(r.body, expected.body);
+      // The roots asked after the answer are still the old ones: the rotation was running when
+      // the authorize call was answered.
+      if (root_count(agent_) != roots_before) return false;
+      ++answered_during;
+    }
+    const auto leaf = agent_.get("/v1/agent/connect/ca/leaf/api");
+    EXPECT_EQ(leaf.status, 200) << leaf.body;
+    leaf_during = leaf.json();
+    return root_count(agent_) == roots_before;
+  });
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(answered_during, 5);
+  // Issued during the rotation: signed by the root that was active then.
+  const auto v = verify(old_roots, leaf_during["CertPEM"]);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+
+  // Once the new root is stored, a blocked query on that leaf returns one from the new root.
+  const auto roots = agent_.get("/v1/agent/connect/ca/roots").json();
+  EXPECT_EQ(roots["Roots"].back()["PrivateKeyType"], "rsa");
+  EXPECT_EQ(roots["Roots"].back()["PrivateKeyBits"], 4096);
+  const auto renewed =
+      agent_.get("/v1/agent/connect/ca/leaf/api?index=" +
+                 std::to_string(leaf_during["ModifyIndex"].get<std::uint64_t>()) + "&wait=30s");
+  ASSERT_EQ(renewed.status, 200);
+  EXPECT_NE(renewed.json()["SerialNumber"], leaf_during["SerialNumber"]);
+  EXPECT_NE(verify(old_roots, renewed.json()["CertPEM"]).exit_code, 0);
+  EXPECT_EQ(verify(roots_bundle(roots), renewed.json()["CertPEM"]).exit_code, 0);
+}
+
+// Consul's CAManager.UpdateConfiguration (agent/consul/leader_connect_ca.go) claims the state
+// RECONFIGURING first; an update arriving meanwhile fails with caStateError.
+TEST_F(DevAgentTest, ConfigurationUpdateDuringARotationIsRefused) {
+  HttpReply second;
+  during_rsa_4096_rotation(agent_, [&](std::size_t roots_before) {
+    second = agent_.put("/v1/connect/ca/configuration",
+                        R"({"Provider":"consul","Config":{"LeafCertTTL":"2h"}})");
+    return second.status != 200 && root_count(agent_) == roots_before;
+  });
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(second.status, 500);
+  EXPECT_EQ(second.body, "CA is already in state \"RECONFIGURING\"");
+  // The rotation's configuration is the one stored; the refused update left nothing.
+  const auto config = agent_.get("/v1/connect/ca/configuration").json()["Config"];
+  EXPECT_EQ(config, json::parse(R"({"PrivateKeyType":"rsa","PrivateKeyBits":4096})"));
+  // Now that it is done, the same update goes through.
+  const auto again = agent_.put("/v1/connect/ca/configuration",
+                                R"({"Provider":"consul","Config":{"LeafCertTTL":"2h"}})");
+  EXPECT_EQ(again.status, 200) << again.body;
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// The dev agent's CA: root and leaf profiles of Consul's built-in provider (reference §3).
+// The dev agent's CA: root and leaf profiles of Consul's built-in provider
+// (agent/connect/ca/provider_consul.go: generateCA and Sign).
 #include "tls/certificate_authority.hpp"
 
 #include <gtest/gtest.h>
@@ -207,6 +208,25 @@ TEST(CertificateAuthority, ServiceLeafHasConsulProfile) {
   EXPECT_EQ(subject_key_id_colon_hex(c), colon_hex(public_key_id(key->get())));
 
   EXPECT_EQ(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now()), X509_V_OK);
+}
+
+// Sign back-dates NotBefore one minute (NotAfter = NotBefore + TTL) for every TTL Consul accepts;
+// the dev agent's TTLs under 1h are back-dated 1/60 of the TTL, so they are valid when issued.
+TEST(CertificateAuthority, ShortTtlLeafIsBackdatedASixtiethAndValidWhenIssued) {
+  const auto ca = make_ca();
+  const auto id = SpiffeId::for_service(ca.trust_domain(), "dc1", "web");
+  const auto leaf = ca.issue_leaf(id, 1min, fixed_now(), 7);
+  ASSERT_TRUE(leaf.has_value()) << leaf.error();
+  EXPECT_EQ(format_rfc3339(leaf->valid_after), "2024-03-05T09:59:59Z");
+  EXPECT_EQ(format_rfc3339(leaf->valid_before), "2024-03-05T10:00:59Z");
+  EXPECT_EQ(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now()), X509_V_OK);
+  EXPECT_EQ(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now() + 58s), X509_V_OK);
+  EXPECT_EQ(verify(ca.root_cert_pem(), leaf->cert_pem, fixed_now() + 60s),
+            X509_V_ERR_CERT_HAS_EXPIRED);
+  EXPECT_EQ(leaf_backdate(5min), 5s);
+  EXPECT_EQ(leaf_backdate(59min), 59s);
+  EXPECT_EQ(leaf_backdate(1h), 60s);
+  EXPECT_EQ(leaf_backdate(72h), 60s);
 }
 
 TEST(CertificateAuthority, LeafForAgentIdentity) {
