@@ -16,6 +16,7 @@ class AclGate;
 class CaManager;
 class IntentionStore;
 class Catalog;
+class AgentCache;
 
 struct AgentContext {
   const DevAgentOptions& options;
@@ -25,6 +26,7 @@ struct AgentContext {
   CaManager& ca;
   IntentionStore& intentions;
   Catalog& catalog;
+  AgentCache& cache;
 };
 
 // An endpoint is a free coroutine; the context outlives every request, so it is passed by

@@ -6,6 +6,7 @@
 #include "consul/json_decode.hpp"
 #include "tls/spiffe_id.hpp"
 #include "tools/dev_agent/acl_gate.hpp"
+#include "tools/dev_agent/agent_cache.hpp"
 #include "tools/dev_agent/decision_defaults.hpp"
 #include "tools/dev_agent/intention_store.hpp"
 
@@ -47,7 +48,14 @@ net::awaitable<Response> authorize(AgentContext& ctx, const Request& req) {
   const auto all = ctx.intentions.all();
   const auto decision =
       consul::decide_connection(all, source, destination, decision_defaults(ctx.options));
-  co_return Response::json(consul::AuthorizeResponse{decision.allowed, decision.reason});
+  Response res = Response::json(consul::AuthorizeResponse{decision.allowed, decision.reason});
+  // Answered from the agent's intention-match cache (agent/agent.go ConnectAuthorize), a
+  // background-refreshed type keyed by target and token: the first Get is a MISS, later ones are
+  // HITs with Age 0 (agent/cache/cache.go getWithIndex).
+  const auto key = body->target + '\n' + req.token().value_or("");
+  set_cache_meta(res, ctx.cache.fetched_at(key).has_value());
+  ctx.cache.record_fetch(key, std::chrono::steady_clock::now());
+  co_return res;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "consul/json_decode.hpp"
 #include "tools/dev_agent/acl_gate.hpp"
+#include "tools/dev_agent/agent_cache.hpp"
 #include "tools/dev_agent/blocking.hpp"
 #include "tools/dev_agent/ca_manager.hpp"
 #include "tools/dev_agent/state_store.hpp"
@@ -25,16 +26,28 @@ Clock::time_point steady_deadline(std::chrono::nanoseconds timeout) {
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);
 }
 
-// Both roots endpoints: block while the roots index is not above the client's.
+// The agent cache keys an entry by the request and its token (the request's CacheInfo).
+std::string cache_key(std::string_view kind, std::string_view name, const Request& req) {
+  return std::string{kind} + '\n' + std::string{name} + '\n' + req.token().value_or("");
+}
+
+// Both roots endpoints: block while the roots index is not above the client's. The agent's own
+// is served from its cache (ConnectCARoot, a background-refreshed type): a HIT has Age 0, and a
+// query that had to wait for new roots is a MISS (agent/cache/cache.go getWithIndex).
 net::awaitable<Response> roots_response(AgentContext& ctx, const Request& req, bool agent_cache) {
   auto params = parse_blocking_params(req);
   if (!params) co_return Response::error(params.error());
+  const bool waits = should_block(params->index, ctx.ca.roots_index());
   const auto deadline = steady_deadline(query_timeout(params->wait));
   co_await ctx.store.notifier().block_until(
       [&] { return !should_block(params->index, ctx.ca.roots_index()); }, deadline);
   Response res = Response::json(ctx.ca.roots());
   set_query_meta(res, ctx.ca.roots_index());
-  if (agent_cache) res.set_header("X-Cache", "MISS");
+  if (agent_cache) {
+    const auto key = cache_key("roots", "", req);
+    set_cache_meta(res, !waits && ctx.cache.fetched_at(key).has_value());
+    ctx.cache.record_fetch(key, Clock::now());
+  }
   co_return res;
 }
 
@@ -46,6 +59,21 @@ net::awaitable<Response> connect_roots(AgentContext& ctx, const Request& req) {
   return roots_response(ctx, req, false);
 }
 
+// The leaf manager (agent/leafcert/leafcert.go Get, certNeedsUpdate) revalidates on every
+// non-blocking Get, a MISS; a blocking Get whose index is already behind the held leaf is a HIT
+// aged from the last fetch; one that had to wait for a new leaf is a MISS.
+void set_leaf_cache_meta(AgentContext& ctx, Response& res, const std::string& key,
+                         bool answered_from_cache) {
+  const auto now = Clock::now();
+  const auto fetched = ctx.cache.fetched_at(key);
+  if (answered_from_cache && fetched) {
+    set_cache_meta(res, true, now - *fetched);
+    return;
+  }
+  set_cache_meta(res, false);
+  ctx.cache.record_fetch(key, now);
+}
+
 net::awaitable<Response> leaf(AgentContext& ctx, const Request& req) {
   const auto service = req.path_suffix("/v1/agent/connect/ca/leaf/");
   auto params = parse_blocking_params(req);
@@ -54,6 +82,8 @@ net::awaitable<Response> leaf(AgentContext& ctx, const Request& req) {
     co_return Response::error(*denied);
   }
   const auto deadline = steady_deadline(leaf_timeout(params->wait));
+  const auto key = cache_key("leaf", service, req);
+  bool first_look = true;
   for (;;) {
     const auto system_now = std::chrono::system_clock::now();
     // Issuing suspends this handler (the signing runs on the CA worker), not the agent.
@@ -64,9 +94,10 @@ net::awaitable<Response> leaf(AgentContext& ctx, const Request& req) {
         Clock::now() >= deadline) {
       Response res = Response::json(current->cert);
       set_index_header(res, index);
-      res.set_header("X-Cache", "MISS");
+      set_leaf_cache_meta(ctx, res, key, first_look && params->index > 0);
       co_return res;
     }
+    first_look = false;
     // Wake for a root change, the renewal point, or the deadline; then look again.
     const auto renew_in = current->renew_at - system_now;
     const auto renew_deadline =

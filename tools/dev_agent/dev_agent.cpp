@@ -40,7 +40,7 @@ DevAgent::DevAgent(DevAgentOptions options)
       intentions_{store_},
       node_id_{boost::uuids::to_string(boost::uuids::random_generator{}())},
       catalog_{store_, options_.node_name, options_.datacenter, node_id_},
-      ctx_{options_, node_id_, store_, acl_, ca_, intentions_, catalog_} {
+      ctx_{options_, node_id_, store_, acl_, ca_, intentions_, catalog_, cache_} {
   add_status_endpoints(router_, ctx_);
   add_ca_endpoints(router_, ctx_);
   add_authorize_endpoint(router_, ctx_);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "tools/dev_agent/acl_gate.hpp"
+#include "tools/dev_agent/agent_cache.hpp"
 #include "tools/dev_agent/agent_context.hpp"
 #include "tools/dev_agent/ca_manager.hpp"
 #include "tools/dev_agent/catalog.hpp"
@@ -44,6 +45,7 @@ class DevAgent {
   IntentionStore intentions_;
   std::string node_id_;
   Catalog catalog_;
+  AgentCache cache_;
   AgentContext ctx_;
   Router router_;
 };
