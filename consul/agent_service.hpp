@@ -1,6 +1,6 @@
 #pragma once
 // A local service instance as GET /v1/agent/service/:id and /v1/agent/services show it
-// (api.AgentService, reference §8.2).
+// (api.AgentService in api/agent.go).
 
 #include <cstdint>
 #include <map>

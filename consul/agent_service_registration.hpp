@@ -1,7 +1,7 @@
 #pragma once
-// The PUT /v1/agent/service/register body (api.AgentServiceRegistration /
-// structs.ServiceDefinition, reference §8.3). Decode it with kStrictBodyAnyCase: CamelCase or
-// snake_case keys, unknown fields rejected.
+// The PUT /v1/agent/service/register body (api.AgentServiceRegistration in api/agent.go /
+// structs.ServiceDefinition in agent/structs/service_definition.go). Decode it with
+// kStrictBodyAnyCase: CamelCase or snake_case keys, unknown fields rejected.
 
 #include <map>
 #include <nlohmann/json_fwd.hpp>

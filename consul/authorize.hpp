@@ -1,5 +1,6 @@
 #pragma once
-// POST /v1/agent/connect/authorize body and answer (reference §4).
+// POST /v1/agent/connect/authorize body and answer (agent/agent_endpoint.go
+// AgentConnectAuthorize; api.AgentAuthorizeParams in api/agent.go).
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>

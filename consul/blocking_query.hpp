@@ -1,7 +1,9 @@
 #pragma once
-// Consul blocking queries (reference §1.1/§1.2): the pure rules (next index, request timeout,
-// rate limit, backoff, publish-on-change) with injected time and randomness, and Watch<T>, a
-// stoppable coroutine loop that runs a blocking query and hands each new value to a callback.
+// Consul blocking queries (agent/blockingquery/blockingquery.go;
+// https://developer.hashicorp.com/consul/api-docs/features/blocking): the pure rules (next index,
+// request timeout, rate limit, backoff, publish-on-change) with injected time and randomness, and
+// Watch<T>, a stoppable coroutine loop that runs a blocking query and hands each new value to a
+// callback.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>

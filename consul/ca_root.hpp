@@ -1,5 +1,5 @@
 #pragma once
-// GET /v1/agent/connect/ca/roots (structs.IndexedCARoots, reference §2).
+// GET /v1/agent/connect/ca/roots (structs.IndexedCARoots, agent/structs/connect_ca.go).
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>

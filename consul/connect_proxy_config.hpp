@@ -1,7 +1,7 @@
 #pragma once
-// The `Proxy` block of a connect-proxy service (api.AgentServiceConnectProxyConfig /
-// structs.ConnectProxyConfig, reference §8). The agent endpoints and the health endpoint encode
-// it differently; see ProxyShape.
+// The `Proxy` block of a connect-proxy service (api.AgentServiceConnectProxyConfig in api/agent.go
+// / structs.ConnectProxyConfig in agent/structs/connect_proxy_config.go). The agent endpoints and
+// the health endpoint encode it differently; see ProxyShape.
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>

@@ -1,5 +1,5 @@
 #pragma once
-// A check as the health endpoints show it (structs.HealthCheck, reference §8.1).
+// A check as the health endpoints show it (structs.HealthCheck, agent/structs/structs.go).
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>

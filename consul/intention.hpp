@@ -52,8 +52,8 @@ struct Intention {
 
   bool is_l7() const { return !permissions.empty(); }
 
-  // Recomputes `precedence` from the four names (reference §6.1); empty namespaces count as
-  // `default`.
+  // Recomputes `precedence` from the four names (agent/structs/intention.go UpdatePrecedence);
+  // empty namespaces count as `default`.
   void update_precedence();
 
   // Consul's structs.Intention.String(), used in authorize reasons:

@@ -1,8 +1,8 @@
 #pragma once
 // The intention decision procedure shared by authorize, check and local authorization
-// (reference §4 steps 7-8, §6.2, §6.3): the first matching intention decides alone; an L7
-// match is a deny at L4; with no match the agent's default_intention_policy, else the ACL
-// default, decides.
+// (agent/agent_endpoint.go AgentConnectAuthorize, agent/consul/intention_endpoint.go Check): the
+// first matching intention decides alone; an L7 match is a deny at L4; with no match the agent's
+// default_intention_policy, else the ACL default, decides.
 
 #include <optional>
 #include <span>

@@ -1,5 +1,6 @@
 #pragma once
-// Which intentions apply to a service, in evaluation order (reference §5.4, §6.2): the view of
+// Which intentions apply to a service, in evaluation order (agent/intentions_endpoint.go
+// IntentionMatch; agent/structs/intention.go IntentionPrecedenceSorter): the view of
 // GET /v1/connect/intentions/match, and the input of the decision procedure.
 
 #include <span>

@@ -1,6 +1,6 @@
 #pragma once
-// L7 intention permissions (structs.IntentionPermission, reference §5.6). Only Envoy enforces
-// them; authorize and check treat any intention that has permissions as a deny.
+// L7 intention permissions (structs.IntentionPermission, agent/structs/config_entry_intentions.go).
+// Only Envoy enforces them; authorize and check treat any intention that has permissions as a deny.
 
 #include <cstddef>
 #include <nlohmann/json_fwd.hpp>

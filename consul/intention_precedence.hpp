@@ -1,5 +1,6 @@
 #pragma once
-// Intention precedence (reference §6.1) and the wildcard rules it relies on.
+// Intention precedence (agent/structs/intention.go UpdatePrecedence, countExact) and the
+// wildcard rules it relies on.
 
 #include <optional>
 #include <string>

@@ -1,7 +1,8 @@
 #pragma once
 // The SRC/DST forms of the intention CLI and of the `source`/`destination` query parameters
-// (reference §5.2, §10): `name`, `*`, `ns/name`, `ns/*`, `*/*`, `partition/ns/name`, and for a
-// GET source also `peer:<peer>/name`.
+// (command/intention/helpers.go ParseIntentionTarget, agent/intentions_endpoint.go
+// parseIntentionStringComponent): `name`, `*`, `ns/name`, `ns/*`, `*/*`, `partition/ns/name`, and
+// for a GET source also `peer:<peer>/name`.
 
 #include <boost/system/result.hpp>
 #include <string>

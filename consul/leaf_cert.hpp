@@ -1,5 +1,5 @@
 #pragma once
-// GET /v1/agent/connect/ca/leaf/:service (structs.IssuedCert, reference §3).
+// GET /v1/agent/connect/ca/leaf/:service (structs.IssuedCert, agent/structs/connect_ca.go).
 
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// A catalog node (structs.Node) as the health endpoints show it (reference §8.1).
+// A catalog node (structs.Node, agent/structs/structs.go) as the health endpoints show it.
 
 #include <cstdint>
 #include <map>

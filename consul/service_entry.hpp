@@ -1,5 +1,6 @@
 #pragma once
-// One element of GET /v1/health/connect/:service (structs.CheckServiceNode, reference §8.1).
+// One element of GET /v1/health/connect/:service (structs.CheckServiceNode in
+// agent/structs/structs.go; agent/health_endpoint.go HealthConnectServiceNodes).
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>

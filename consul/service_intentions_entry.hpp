@@ -1,7 +1,7 @@
 #pragma once
 // The `service-intentions` config entry, the storage format of intentions since Consul 1.9
-// (structs.ServiceIntentionsConfigEntry, reference §5.5). The intention endpoints are views over
-// these entries: to_intentions() is Consul's ToIntention.
+// (structs.ServiceIntentionsConfigEntry, agent/structs/config_entry_intentions.go). The intention
+// endpoints are views over these entries: to_intentions() is Consul's ToIntention.
 
 #include <cstddef>
 #include <cstdint>

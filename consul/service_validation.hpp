@@ -1,6 +1,6 @@
 #pragma once
 // Consul's checks on PUT /v1/agent/service/register that depend only on the body
-// (agent_endpoint.go and NodeService.Validate, reference §8.3).
+// (agent/agent_endpoint.go AgentRegisterService, NodeService.Validate in agent/structs/structs.go).
 
 #include <optional>
 #include <string>

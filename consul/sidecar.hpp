@@ -1,5 +1,5 @@
 #pragma once
-// What the agent derives from `Connect.SidecarService` (agent/sidecar_service.go, reference §8.3):
+// What the agent derives from `Connect.SidecarService` (agent/sidecar_service.go):
 // ID/name with `-sidecar-proxy`, kind connect-proxy, the proxy's destination and local service,
 // tags/meta inherited, a port from the sidecar range, and default checks.
 

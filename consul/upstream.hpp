@@ -1,5 +1,6 @@
 #pragma once
-// One upstream of a connect proxy (api.Upstream / structs.Upstream, reference §8.2).
+// One upstream of a connect proxy (api.Upstream in api/agent.go / structs.Upstream in
+// agent/structs/connect_proxy_config.go).
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
