@@ -1,5 +1,5 @@
 #pragma once
-// The one summary line every connection ends with (ARCHITECTURE.md "What is logged"):
+// The one summary line every connection ends with (README.md, "Running a sidecar"):
 // event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
 // reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false
 // Outbound (upstream) connections: event=conn direction=outbound outcome=accepted|failed

@@ -27,8 +27,8 @@ std::chrono::milliseconds attempt_budget(std::chrono::milliseconds left, std::si
 // Spawned on the worker that owns `local` (parameters by value: the frame owns them).
 // pick instances round robin -> dial + TLS client handshake within the upstream's
 // connect_timeout (our leaf presented, the server chain verified against all roots) -> the
-// server must be the expected service (reference §7) -> else retry another instance ->
-// relay with half-close -> one summary line.
+// server must be the expected service (connect/tls.go verifyServerCertMatchesURI) -> else retry
+// another instance -> relay with half-close -> one summary line.
 net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> runtime,
                                     std::shared_ptr<UpstreamTargets> targets,
                                     ConnectionRegistry::Entry entry, std::uint64_t conn_id);

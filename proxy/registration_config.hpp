@@ -1,6 +1,7 @@
 #pragma once
-// Configuration from the agent (`-sidecar-for`, `-proxy-id`, reference §9.1/§9.3): the pure
-// mapping from a connect-proxy registration to the ProxyConfig every other source produces.
+// Configuration from the agent (`-sidecar-for`, `-proxy-id`; command/connect/proxy/proxy.go,
+// connect/proxy/config.go AgentConfigWatcher): the pure mapping from a connect-proxy
+// registration to the ProxyConfig every other source produces.
 
 #include <boost/system/result.hpp>
 #include <map>

@@ -1,5 +1,5 @@
 #pragma once
-// Copies bytes both ways between the caller's stream and the app's socket (STYLE.md §3).
+// Copies bytes both ways between the caller's stream and the app's socket.
 //
 // Deliberately asymmetric: the caller's EOF is a true half-close — the app gets a FIN (or, when
 // the app side is TLS, a close_notify) and may keep answering; the app's EOF ends the relay and

@@ -13,7 +13,8 @@ namespace gatehouse::proxy {
 // (resolving the app, binding a listener), with one `event=start_failed` line.
 int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent);
 
-// Which registration configures the proxy (reference §9.1): `proxy_id` wins over `sidecar_for`.
+// Which registration configures the proxy (command/connect/proxy/proxy.go configWatcher):
+// `proxy_id` wins over `sidecar_for`.
 struct AgentSource {
   std::string proxy_id;
   std::string sidecar_for;  // parent service ID; resolved once at startup to the proxy's ID

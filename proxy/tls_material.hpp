@@ -1,8 +1,8 @@
 #pragma once
-// Keeps the sidecar's TLS contexts current (STYLE.md §6): blocking watches on the CA roots and on
-// the leaf of our service; each change builds complete new server and client contexts from the
-// leaf and ALL roots, checks them and publishes them atomically. The first published pair makes
-// the sidecar ready. Runs on the control io_context; the slots are read by every worker.
+// Keeps the sidecar's TLS contexts current (via tls/context_slot.hpp): blocking watches on the CA
+// roots and on the leaf of our service; each change builds complete new server and client contexts
+// from the leaf and ALL roots, checks them and publishes them atomically. The first published pair
+// makes the sidecar ready. Runs on the control io_context; the slots are read by every worker.
 //
 // Leaf and roots arrive separately, so during a CA change one of them is briefly ahead of the
 // other: a new leaf before the roots that sign it (the dev agent; Consul's leaf carries a

@@ -1,8 +1,9 @@
 #pragma once
 // The healthy instances of one upstream, kept current by a blocking watch on
-// GET /v1/health/connect/<name>?passing (reference §8.1) and published into its UpstreamTargets
-// as an immutable snapshot that connections on any worker read without locks (no lookup per
-// connection). Lives on the control thread; connections hold only the targets.
+// GET /v1/health/connect/<name>?passing (agent/health_endpoint.go HealthConnectServiceNodes) and
+// published into its UpstreamTargets as an immutable snapshot that connections on any worker read
+// without locks (no lookup per connection). Lives on the control thread; connections hold only
+// the targets.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <memory>

@@ -16,7 +16,7 @@ namespace gatehouse::proxy {
 
 struct UpstreamInstance {
   HostPort dial;                  // Service.Address, else Node.Address; Service.Port
-  tls::ServiceIdentity expected;  // what its certificate must name (reference §7 outbound)
+  tls::ServiceIdentity expected;  // what its certificate must name (connect/resolver.go)
   std::string address() const;    // "host:port" for logs
   bool operator==(const UpstreamInstance&) const = default;
 };

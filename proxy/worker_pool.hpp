@@ -1,5 +1,5 @@
 #pragma once
-// One io_context per worker thread (STYLE.md §5, nghttpx's workers): a connection is accepted onto
+// One io_context per worker thread (like nghttpx's workers): a connection is accepted onto
 // one worker's context and never migrates, so its coroutines need no locks. Each worker has its
 // own Authorizer (its own agent HTTP client on that context).
 

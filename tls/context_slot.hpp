@@ -1,5 +1,5 @@
 #pragma once
-// The one place that knows how the current TLS context is published (STYLE.md §6): watchers build
+// The one place that knows how the current TLS context is published: watchers build
 // a complete new context and publish it; each connection takes current() once and keeps it.
 
 #include <atomic>

@@ -1,6 +1,7 @@
 #pragma once
 // An immutable TLS configuration for one side of Connect mTLS, built whole from a leaf bundle and
-// the CA roots, then shared by every connection that starts while it is current (STYLE.md §6).
+// the CA roots, then shared by every connection that starts while it is current (published
+// through tls/context_slot.hpp; never edited in place).
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
