@@ -1,5 +1,5 @@
 #pragma once
-// POST /v1/agent/connect/authorize (reference §4).
+// POST /v1/agent/connect/authorize (agent/agent_endpoint.go AgentConnectAuthorize).
 
 #include "tools/dev_agent/agent_context.hpp"
 #include "tools/dev_agent/router.hpp"

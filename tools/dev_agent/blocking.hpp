@@ -1,6 +1,8 @@
 #pragma once
-// Consul's blocking-query rules (reference §1.1, §1.2): `?index=`/`?hash=` and `?wait=` parsing,
-// the timeout (default 5m, clamped to 10m, plus up to 1/16 jitter) and the response headers.
+// Consul's blocking-query rules (agent/blockingquery/blockingquery.go; `?hash=` in
+// agent/agent_endpoint.go AgentService; headers in agent/http.go setMeta): `?index=`/`?hash=` and
+// `?wait=` parsing, the timeout (default 5m, clamped to 10m, plus up to 1/16 jitter) and the
+// response headers.
 
 #include <boost/system/result.hpp>
 #include <chrono>

@@ -1,5 +1,6 @@
 #pragma once
-// A failed request as Consul reports it: a status code and a plain-text body (reference §1).
+// A failed request as Consul reports it: a status code and a plain-text body (agent/http.go,
+// HTTPHandlers.wrap).
 
 #include <string>
 

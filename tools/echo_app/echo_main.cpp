@@ -32,7 +32,7 @@ using boost::system::error_code;
 
 namespace {
 
-// STYLE.md names the completion token `tok`.
+// The completion token is named `tok` throughout, as in proxy/asio_types.hpp.
 constexpr auto tok = net::as_tuple(net::use_awaitable);  // NOLINT(readability-identifier-naming)
 
 struct EchoOptions {

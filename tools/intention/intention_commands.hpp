@@ -1,6 +1,6 @@
 #pragma once
 // The `gatehouse intention` subcommands, one file each. Every entry point takes the arguments
-// after its name and returns the exit code (Consul's codes, reference §10).
+// after its name and returns the exit code (Consul's codes, command/intention/*/).
 
 #include <span>
 #include <string>

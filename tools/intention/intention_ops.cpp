@@ -44,7 +44,8 @@ std::string not_found_text(const std::string& source, const std::string& destina
 }
 
 // What create and update send: the pair, the action and the description. Meta is not sent: the
-// exact API refuses it (reference §5.2), and a config-entry intention shows its entry's meta.
+// exact API refuses it (agent/consul/intention_endpoint.go computeApplyChangesUpsert), and a
+// config-entry intention shows its entry's meta.
 Intention exact_body(const Intention& from, std::string action) {
   Intention body;
   body.source_ns = from.source_ns;
@@ -63,10 +64,10 @@ std::string enterprise_namespace(const std::string& ns) {
   return ns == consul::kDefaultNamespace ? std::string{} : ns;
 }
 
-// The exact API refuses Meta (reference §5.2); in the config-entry model meta belongs to the
-// destination's service-intentions entry, which every intention to it shows. So an intention
-// with meta is written into that entry (read, upsert the source, merge the meta, write with
-// check-and-set so a concurrent change is not overwritten).
+// The exact API refuses Meta (agent/consul/intention_endpoint.go computeApplyChangesUpsert); in the
+// config-entry model meta belongs to the destination's service-intentions entry, which every
+// intention to it shows. So an intention with meta is written into that entry (read, upsert the
+// source, merge the meta, write with check-and-set so a concurrent change is not overwritten).
 net::awaitable<consul::ApiResult<void>> put_into_entry(consul::AgentClient& agent,
                                                        const Intention& ixn) {
   using Written = consul::ApiResult<void>;

@@ -31,9 +31,10 @@ using IntentionResult = boost::system::result<consul::Intention, std::string>;
 using IntentionsResult = boost::system::result<std::vector<consul::Intention>, std::string>;
 using CheckResult = boost::system::result<bool, std::string>;
 
-// An L4 intention from the CLI forms of SRC and DST (`web`, `*`, `ns/web`; reference §10) and an
-// action (`allow` or `deny`). Errors: `Invalid intention source: input can contain at most two
-// '/'`, `Invalid intention destination: ...`, `Action must be allow or deny, got "x"`.
+// An L4 intention from the CLI forms of SRC and DST (`web`, `*`, `ns/web`; Consul's
+// command/intention/helpers.go ParseIntentionTarget) and an action (`allow` or `deny`).
+// Errors: `Invalid intention source: input can contain at most two '/'`,
+// `Invalid intention destination: ...`, `Action must be allow or deny, got "x"`.
 IntentionResult make_intention(std::string_view source, std::string_view destination,
                                std::string_view action, std::string description = {});
 

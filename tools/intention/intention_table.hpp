@@ -1,5 +1,6 @@
 #pragma once
-// The `gatehouse intention list` outputs: Consul's table (reference §10) and the JSON array.
+// The `gatehouse intention list` outputs: Consul's table (command/intention/list/intention_list.go)
+// and the JSON array.
 //
 //   ID                                    Source     Action  Destination  Precedence
 //                                         web        allow   db           9

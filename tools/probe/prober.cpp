@@ -24,7 +24,7 @@ using namespace net::experimental::awaitable_operators;
 
 namespace {
 
-// STYLE.md names the completion token `tok`.
+// The completion token is named `tok` throughout, as in proxy/asio_types.hpp.
 constexpr auto tok = net::as_tuple(net::use_awaitable);  // NOLINT(readability-identifier-naming)
 constexpr milliseconds kCloseBound{500};
 

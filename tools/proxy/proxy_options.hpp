@@ -1,6 +1,7 @@
 #pragma once
-// `gatehouse proxy` flags, spelled as `consul connect proxy` spells them (reference §9.1), plus
-// the timeouts and limits our data path enforces. Parsing is pure (environment injected).
+// `gatehouse proxy` flags, spelled as `consul connect proxy` spells them
+// (command/connect/proxy/proxy.go), plus the timeouts and limits our data path enforces. Parsing is
+// pure (environment injected).
 
 #include <boost/system/result.hpp>
 #include <span>
@@ -14,9 +15,10 @@ namespace gatehouse::tools {
 struct ProxyOptions {
   proxy::ProxyConfig config;
   consul::AgentConfig agent;
-  // Configuration from the agent (reference §9.1 mode priority): at most one is set; then
-  // `config` holds only the flags that are ours (timeouts, logging, workers), and the
-  // service, listener and upstreams come from the registration.
+  // Configuration from the agent (mode priority of configWatcher in
+  // command/connect/proxy/proxy.go): at most one is set; then `config` holds only the flags
+  // that are ours (timeouts, logging, workers), and the service, listener and upstreams come
+  // from the registration.
   std::string proxy_id;
   std::string sidecar_for;
   bool help = false;

@@ -1,4 +1,4 @@
-// Conventions shared by every endpoint (reference §1): headers, plain-text errors, 404/405,
+// Conventions shared by every endpoint (agent/http.go): headers, plain-text errors, 404/405,
 // blocking parameters, ACL tokens, and a clean stop on SIGTERM.
 #include <gtest/gtest.h>
 

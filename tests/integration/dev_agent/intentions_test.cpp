@@ -1,5 +1,6 @@
 // Authorize, the exact and legacy intention APIs, list, check, match, and config entries: all
-// views over one store (reference §4, §5).
+// views over one store (agent/agent_endpoint.go AgentConnectAuthorize,
+// agent/intentions_endpoint.go, agent/config_endpoint.go).
 #include <gtest/gtest.h>
 
 #include <cctype>

@@ -1,4 +1,5 @@
-// Blocking-query rules (reference §1.1) with injected time and randomness: nothing sleeps.
+// Blocking-query rules (agent/blockingquery/blockingquery.go) with injected time and randomness:
+// nothing sleeps.
 #include "consul/blocking_query.hpp"
 
 #include <gtest/gtest.h>

@@ -27,8 +27,8 @@ TEST(AttemptBudget, EqualShareOfWhatIsLeft) {
   EXPECT_EQ(attempt_budget(2ms, 3), 1ms);
 }
 
-// Two db sidecars as GET /v1/health/connect/db?passing returns them (reference §8.1), one with
-// its own Service.Address, and a Connect-native instance.
+// Two db sidecars as GET /v1/health/connect/db?passing returns them (agent/health_endpoint.go
+// HealthConnectServiceNodes), one with its own Service.Address, and a Connect-native instance.
 TEST(ToInstances, DialAddressAndExpectedIdentity) {
   const auto entries = nlohmann::json::parse(R"([
     {"Node": {"Node": "n1", "Address": "10.0.0.12", "Datacenter": "dc1"},

@@ -9,7 +9,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// GET /v1/agent/service/web-sidecar-proxy as reference §8.2 shows it.
+// GET /v1/agent/service/web-sidecar-proxy as an agent answers it (api.AgentService in
+// api/agent.go; https://developer.hashicorp.com/consul/api-docs/agent/service).
 constexpr const char* kSidecar = R"({
   "Kind": "connect-proxy", "ID": "web-sidecar-proxy", "Service": "web-sidecar-proxy",
   "Tags": [], "Meta": {}, "Port": 21000, "Address": "",
