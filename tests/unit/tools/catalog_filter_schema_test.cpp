@@ -139,7 +139,7 @@ TEST(CatalogFilterSchema, HealthCheck) {
   EXPECT_EQ(kept("v1 in ServiceTags", schema, kChecks, "CheckID"), "service:web-1");
   EXPECT_EQ(kept("ExposedPort == 0", schema, kChecks, "CheckID"), "service:web-1 serfHealth");
   EXPECT_EQ(error_of("CheckId == serfHealth", schema), R"(Selector "CheckId" is not valid)");
-  EXPECT_EQ(error_of("Definition.TTL == 10s", schema), R"(Selector "Definition" is not valid)");
+  EXPECT_EQ(error_of(R"(Definition.TTL == "10s")", schema), R"(Selector "Definition" is not valid)");
 }
 
 const json kEntries = json::parse(R"([
