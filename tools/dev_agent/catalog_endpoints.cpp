@@ -1,7 +1,6 @@
 #include "tools/dev_agent/catalog_endpoints.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "tools/dev_agent/catalog_filter_schema.hpp"
@@ -35,10 +34,11 @@ Response services_response(Indexed<std::vector<consul::CatalogService>> view, Re
 // servicesTagsByName: each service name with the union of its instances' tags.
 json tags_by_name(const std::vector<consul::CatalogService>& instances) {
   std::map<std::string, std::set<std::string>> tags;
-  for (const auto& i : instances) tags[i.service.service].insert(i.service.tags.begin(),
-                                                                 i.service.tags.end());
+  for (const auto& i : instances)
+    tags[i.service.service].insert(i.service.tags.begin(), i.service.tags.end());
   json body = json::object();
-  for (const auto& [name, set] : tags) body[name] = std::vector<std::string>(set.begin(), set.end());
+  for (const auto& [name, set] : tags)
+    body[name] = std::vector<std::string>(set.begin(), set.end());
   return body;
 }
 
@@ -52,7 +52,8 @@ net::awaitable<Response> catalog_services(AgentContext& ctx, const Request& req)
   if (!access) co_return error(access.error());
   auto filter = list_filter(req, service_node_filter_schema());
   if (!filter) co_return error(filter.error());
-  auto view = co_await run_view_query(ctx, *params, [&] { return ctx.catalog.service_instances(); });
+  auto view =
+      co_await run_view_query(ctx, *params, [&] { return ctx.catalog.service_instances(); });
   keep_matching(view.value, *filter);
   json body = json::object();
   if (*access == ReadAccess::kAll) body = tags_by_name(view.value);
@@ -75,8 +76,8 @@ net::awaitable<Response> catalog_service(AgentContext& ctx, const Request& req) 
   auto filter = list_filter(req, service_node_filter_schema());
   if (!filter) co_return error(filter.error());
   const auto tags = req.query_all("tag");
-  auto view = co_await run_view_query(ctx, *params,
-                                      [&] { return ctx.catalog.service_nodes(name, tags); });
+  auto view =
+      co_await run_view_query(ctx, *params, [&] { return ctx.catalog.service_nodes(name, tags); });
   co_return services_response(std::move(view), *access, *filter);
 }
 
@@ -134,7 +135,8 @@ net::awaitable<Response> catalog_node(AgentContext& ctx, const Request& req) {
   if (!filter) co_return error(filter.error());
   auto access = read_access(ctx, req, "node:read", node);
   if (!access) co_return error(access.error());
-  auto view = co_await run_view_query(ctx, *params, [&] { return ctx.catalog.node_services(node); });
+  auto view =
+      co_await run_view_query(ctx, *params, [&] { return ctx.catalog.node_services(node); });
   json body = nullptr;
   if (view.value && *access == ReadAccess::kAll) {
     json services = json::object();

@@ -53,8 +53,8 @@ FilterField expose_path() {
 }
 
 FilterField expose() {
-  return FilterField::structure({{"Checks", FilterField::boolean()},
-                                 {"Paths", FilterField::slice_of(expose_path())}});
+  return FilterField::structure(
+      {{"Checks", FilterField::boolean()}, {"Paths", FilterField::slice_of(expose_path())}});
 }
 
 FilterField transparent_proxy() {
@@ -116,8 +116,8 @@ FilterField node_service() {
 
 FilterField service_node() {
   Fields f;
-  add_strings(f, {"ID", "Node", "Address", "Datacenter", "ServiceKind", "ServiceID",
-                  "ServiceName", "ServiceAddress", "ServiceSocketPath", "PeerName"});
+  add_strings(f, {"ID", "Node", "Address", "Datacenter", "ServiceKind", "ServiceID", "ServiceName",
+                  "ServiceAddress", "ServiceSocketPath", "PeerName"});
   f.emplace("TaggedAddresses", string_map());
   f.emplace("NodeMeta", string_map());
   f.emplace("ServiceTags", string_slice());
@@ -163,10 +163,10 @@ const FilterField& health_check_filter_schema() {
 }
 
 const FilterField& check_service_node_filter_schema() {
-  static const FilterField schema = FilterField::structure(
-      {{"Node", node()},
-       {"Service", node_service()},
-       {"Checks", FilterField::slice_of(health_check())}});
+  static const FilterField schema =
+      FilterField::structure({{"Node", node()},
+                              {"Service", node_service()},
+                              {"Checks", FilterField::slice_of(health_check())}});
   return schema;
 }
 

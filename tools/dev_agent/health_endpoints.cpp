@@ -74,11 +74,11 @@ net::awaitable<Response> service_nodes(AgentContext& ctx, const Request& req,
     auto filter = list_filter(req, check_service_node_filter_schema());
     if (!filter) co_return error(filter.error());
     if (connect) {
-      view = co_await run_view_query(
-          ctx, *params, [&] { return ctx.catalog.check_connect_service_nodes(name); });
+      view = co_await run_view_query(ctx, *params,
+                                     [&] { return ctx.catalog.check_connect_service_nodes(name); });
     } else {
-      view = co_await run_view_query(
-          ctx, *params, [&] { return ctx.catalog.check_service_nodes(name, tags); });
+      view = co_await run_view_query(ctx, *params,
+                                     [&] { return ctx.catalog.check_service_nodes(name, tags); });
     }
     keep_matching(view.value, *filter);
   }

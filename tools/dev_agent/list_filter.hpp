@@ -4,10 +4,9 @@
 // with the text (agent/http.go); the filter runs on what the state store listed, before the ACL
 // filter, and leaves the index alone.
 
-#include <vector>
-
 #include <boost/system/result.hpp>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "tools/dev_agent/filter_expression.hpp"
 #include "tools/dev_agent/http_error.hpp"

@@ -8,8 +8,8 @@
 #include "tools/dev_agent/blocking.hpp"
 #include "tools/dev_agent/catalog.hpp"
 #include "tools/dev_agent/catalog_filter_schema.hpp"
-#include "tools/dev_agent/list_filter.hpp"
 #include "tools/dev_agent/dev_agent_options.hpp"
+#include "tools/dev_agent/list_filter.hpp"
 #include "tools/dev_agent/state_store.hpp"
 
 namespace gatehouse::tools {
@@ -102,8 +102,8 @@ net::awaitable<Response> list_services(AgentContext& ctx, const Request& req) {
 // no "Failed to create boolean expression evaluator" prefix; with no checks nothing fails.
 net::awaitable<Response> list_checks(AgentContext& ctx, const Request& req) {
   if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
-  auto filter =
-      FilterExpression::create_unbound(req.query("filter").value_or(""), health_check_filter_schema());
+  auto filter = FilterExpression::create_unbound(req.query("filter").value_or(""),
+                                                 health_check_filter_schema());
   if (!filter) co_return error(HttpError::internal(filter.error()));
   ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
   const auto checks = ctx.catalog.checks();

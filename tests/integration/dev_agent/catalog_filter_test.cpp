@@ -63,7 +63,8 @@ class CatalogFilterTest : public DevAgentTest {
 // The service IDs of a /v1/health/service answer, space separated.
 std::string entry_ids(const json& entries) {
   std::string out;
-  for (const auto& e : entries) out += (out.empty() ? "" : " ") + e["Service"]["ID"].get<std::string>();
+  for (const auto& e : entries)
+    out += (out.empty() ? "" : " ") + e["Service"]["ID"].get<std::string>();
   return out;
 }
 
@@ -167,24 +168,28 @@ TEST_F(CatalogFilterTest, AgentServicesAndChecksFilterTheirMaps) {
 TEST_F(CatalogFilterTest, BadExpressionsAre500WithGoBexprText) {
   auto r = filtered("/v1/catalog/service/web", "ServiceName == 12x");
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body,
-            R"(Failed to create boolean expression evaluator: 1:18 (17): rule "number": Invalid number literal)");
+  EXPECT_EQ(
+      r.body,
+      R"(Failed to create boolean expression evaluator: 1:18 (17): rule "number": Invalid number literal)");
   r = filtered("/v1/health/service/web", R"(Service.ServiceName == "web")");
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body,
-            R"(Failed to create boolean expression evaluator: Selector "Service.ServiceName" is not valid)");
+  EXPECT_EQ(
+      r.body,
+      R"(Failed to create boolean expression evaluator: Selector "Service.ServiceName" is not valid)");
   r = filtered("/v1/health/checks/web", R"(Checks.Status == "passing")");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body,
             R"(Failed to create boolean expression evaluator: Selector "Checks" is not valid)");
   r = filtered("/v1/catalog/nodes", R"(Meta == "x")");
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body,
-            R"(Failed to create boolean expression evaluator: Invalid match operator "Equal" for selector "Meta")");
+  EXPECT_EQ(
+      r.body,
+      R"(Failed to create boolean expression evaluator: Invalid match operator "Equal" for selector "Meta")");
   r = filtered("/v1/agent/services", R"(ServiceName == "web")");
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body,
-            R"(Failed to create boolean expression evaluator: Selector "ServiceName" is not valid)");
+  EXPECT_EQ(
+      r.body,
+      R"(Failed to create boolean expression evaluator: Selector "ServiceName" is not valid)");
   r = filtered("/v1/agent/checks", R"(CheckId == "x")");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, R"(Selector "CheckId" is not valid)");
@@ -220,7 +225,8 @@ TEST_F(CatalogFilterAclTest, FilterRunsBeforeTheAclFilter) {
   r = agent_.request("GET", "/v1/catalog/nodes?filter=" + encoded("Foo == 1"), std::nullopt,
                      {"-H", "X-Consul-Token: nope"});
   EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body, R"(Failed to create boolean expression evaluator: Selector "Foo" is not valid)");
+  EXPECT_EQ(r.body,
+            R"(Failed to create boolean expression evaluator: Selector "Foo" is not valid)");
   // Catalog.ServiceNodes resolves the token first.
   r = agent_.request("GET", "/v1/catalog/service/consul?filter=" + encoded("Foo == 1"),
                      std::nullopt, {"-H", "X-Consul-Token: nope"});

@@ -55,7 +55,8 @@ TEST(CatalogFilterSchema, Node) {
   EXPECT_EQ(kept(R"(Address matches "\\.2$")", schema, kNodes, "Node"), "n2");
   EXPECT_EQ(kept(R"(PeerName == "")", schema, kNodes, "Node"), "n1 n2");  // omitted = ""
   EXPECT_EQ(error_of("NodeMeta.rack == r1", schema), R"(Selector "NodeMeta" is not valid)");
-  EXPECT_EQ(error_of("Meta == r1", schema), R"(Invalid match operator "Equal" for selector "Meta")");
+  EXPECT_EQ(error_of("Meta == r1", schema),
+            R"(Invalid match operator "Equal" for selector "Meta")");
 }
 
 const json kServices = json::parse(R"([
@@ -85,16 +86,17 @@ TEST(CatalogFilterSchema, NodeService) {
   // A slice of structs: any upstream matching is enough.
   EXPECT_EQ(kept("Proxy.Upstreams.DestinationName == cache", schema, kServices, "ID"),
             "web-sidecar");
-  EXPECT_EQ(kept("Proxy.Upstreams.LocalBindPort != 9191", schema, kServices, "ID"),
-            "web-sidecar");
+  EXPECT_EQ(kept("Proxy.Upstreams.LocalBindPort != 9191", schema, kServices, "ID"), "web-sidecar");
   EXPECT_EQ(kept("Proxy.Upstreams is not empty", schema, kServices, "ID"), "web-sidecar");
-  EXPECT_EQ(error_of("Tags == v1", schema), R"(Invalid match operator "Equal" for selector "Tags")");
+  EXPECT_EQ(error_of("Tags == v1", schema),
+            R"(Invalid match operator "Equal" for selector "Tags")");
   EXPECT_EQ(error_of("ServiceConnect.Native == true", schema),
             R"(Selector "ServiceConnect" is not valid)");
   EXPECT_EQ(error_of("Proxy.Upstreams == db", schema),
             R"(Invalid match operator "Equal" for selector "Proxy.Upstreams")");
-  EXPECT_EQ(error_of("Port == eighty", schema),
-            R"(Failed to coerce value "eighty" for selector "Port": strconv.ParseInt: parsing "eighty": invalid syntax)");
+  EXPECT_EQ(
+      error_of("Port == eighty", schema),
+      R"(Failed to coerce value "eighty" for selector "Port": strconv.ParseInt: parsing "eighty": invalid syntax)");
 }
 
 const json kServiceNodes = json::parse(R"([
@@ -113,11 +115,10 @@ TEST(CatalogFilterSchema, ServiceNode) {
   EXPECT_EQ(kept(R"(ServiceMeta.env == "prod")", schema, kServiceNodes, "ServiceID"), "web-1");
   EXPECT_EQ(kept(R"(ServiceTags contains "v2")", schema, kServiceNodes, "ServiceID"), "web-2");
   EXPECT_EQ(kept("ServiceConnect.Native == true", schema, kServiceNodes, "ServiceID"), "web-2");
-  EXPECT_EQ(kept("ServiceProxy.Upstreams.DestinationName == db", schema, kServiceNodes,
-                 "ServiceID"),
-            "web-2");
-  EXPECT_EQ(kept("NodeMeta.rack == r1 and ServicePort != 8080", schema, kServiceNodes,
-                 "ServiceID"),
+  EXPECT_EQ(
+      kept("ServiceProxy.Upstreams.DestinationName == db", schema, kServiceNodes, "ServiceID"),
+      "web-2");
+  EXPECT_EQ(kept("NodeMeta.rack == r1 and ServicePort != 8080", schema, kServiceNodes, "ServiceID"),
             "web-2");
   EXPECT_EQ(error_of("Service == web", schema), R"(Selector "Service" is not valid)");
   EXPECT_EQ(error_of("ServiceTags matches v", schema),
@@ -139,7 +140,8 @@ TEST(CatalogFilterSchema, HealthCheck) {
   EXPECT_EQ(kept("v1 in ServiceTags", schema, kChecks, "CheckID"), "service:web-1");
   EXPECT_EQ(kept("ExposedPort == 0", schema, kChecks, "CheckID"), "service:web-1 serfHealth");
   EXPECT_EQ(error_of("CheckId == serfHealth", schema), R"(Selector "CheckId" is not valid)");
-  EXPECT_EQ(error_of(R"(Definition.TTL == "10s")", schema), R"(Selector "Definition" is not valid)");
+  EXPECT_EQ(error_of(R"(Definition.TTL == "10s")", schema),
+            R"(Selector "Definition" is not valid)");
 }
 
 const json kEntries = json::parse(R"([
