@@ -639,6 +639,14 @@ Indexed<std::map<std::string, std::vector<std::string>>> Catalog::services_view(
   return {service_names(), store_.index(Table::kServices), {kWatchAllServices}};
 }
 
+Indexed<std::vector<consul::CatalogService>> Catalog::service_instances() const {
+  Indexed<std::vector<consul::CatalogService>> out;
+  for (const auto* s : catalog_services()) out.value.push_back({node_, *s});
+  out.index = store_.index(Table::kServices);
+  out.watch = {kWatchAllServices};
+  return out;
+}
+
 std::map<std::string, std::vector<std::string>> Catalog::service_names() const {
   std::map<std::string, std::set<std::string>> tags;
   for (const auto* s : catalog_services()) tags[s->service].insert(s->tags.begin(), s->tags.end());

@@ -91,6 +91,9 @@ class Catalog {
   Indexed<std::vector<consul::Node>> nodes() const;
   Indexed<std::optional<NodeServices>> node_services(const std::string& node) const;
   Indexed<std::map<std::string, std::vector<std::string>>> services_view() const;
+  // Every service instance (state.Services, which Catalog.ListServices filters before it
+  // groups the tags by name); the index and watch of services_view.
+  Indexed<std::vector<consul::CatalogService>> service_instances() const;
 
   // Turns TTL checks not refreshed by `now` critical (`TTL expired`), as Consul's TTL timer does,
   // advancing the indexes so health watchers wake. Endpoints call it before reading.

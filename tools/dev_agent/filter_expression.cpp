@@ -268,6 +268,20 @@ boost::system::result<FilterExpression, std::string> FilterExpression::create(
   return FilterExpression{*compiled, schema};
 }
 
+boost::system::result<FilterExpression, std::string> FilterExpression::create_unbound(
+    std::string_view text, const FilterField& schema) {
+  if (text.empty()) return FilterExpression{nullptr, schema};
+  auto tree = parse_filter(text);
+  if (!tree) return {boost::system::in_place_error, std::string{kPrefix} + tree.error()};
+  auto compiled = compile(**tree, schema);
+  if (!compiled) {
+    FilterExpression unfit{nullptr, schema};
+    unfit.evaluation_error_ = compiled.error();
+    return unfit;
+  }
+  return FilterExpression{*compiled, schema};
+}
+
 bool FilterExpression::matches(const json& item) const {
   return !root_ || evaluate(*root_, item, *schema_);
 }

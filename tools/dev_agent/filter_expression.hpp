@@ -23,6 +23,17 @@ class FilterExpression {
   static boost::system::result<FilterExpression, std::string> create(std::string_view text,
                                                                      const FilterField& schema);
 
+  // go-bexpr's CreateFilter given no data type, as /v1/agent/checks calls it
+  // (agent/agent_endpoint.go AgentChecks): only the syntax is checked here, with create's error
+  // texts. The selectors are checked when the first item is evaluated (Evaluator.Evaluate), so
+  // an empty list never fails, and that error has no prefix: see evaluation_error().
+  static boost::system::result<FilterExpression, std::string> create_unbound(
+      std::string_view text, const FilterField& schema);
+
+  // What evaluating any item fails with (create_unbound only), e.g. `Selector "Foo" is not
+  // valid`; empty when the expression fits the schema. matches() needs it empty.
+  const std::string& evaluation_error() const { return evaluation_error_; }
+
   bool matches(const nlohmann::json& item) const;
 
   struct Compiled;
@@ -33,6 +44,7 @@ class FilterExpression {
 
   std::shared_ptr<const Compiled> root_;  // null: the nil filter
   const FilterField* schema_;
+  std::string evaluation_error_;
 };
 
 }  // namespace gatehouse::tools

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tools/dev_agent/catalog_filter_schema.hpp"
+#include "tools/dev_agent/list_filter.hpp"
 #include "tools/dev_agent/query_options.hpp"
 #include "tools/dev_agent/view_query.hpp"
 
@@ -37,8 +39,10 @@ void filter_non_passing(std::vector<consul::ServiceEntry>& nodes) {
   nodes.resize(n);
 }
 
-Response checks_response(const Indexed<std::vector<consul::HealthCheck>>& view,
-                         ReadAccess access) {
+// The `?filter=` runs before the ACL filter, so only what it kept counts as removed by ACLs.
+Response checks_response(Indexed<std::vector<consul::HealthCheck>> view, ReadAccess access,
+                         const FilterExpression& filter) {
+  keep_matching(view.value, filter);
   json body = json::array();
   if (access == ReadAccess::kAll) {
     for (const auto& c : view.value) body.push_back(c);
@@ -49,7 +53,10 @@ Response checks_response(const Indexed<std::vector<consul::HealthCheck>>& view,
   return res;
 }
 
-// healthServiceNodes for /v1/health/service/ and /v1/health/connect/.
+// healthServiceNodes for /v1/health/service/ and /v1/health/connect/. Health.ServiceNodes
+// (agent/consul/health_endpoint.go) resolves the token, answers a Connect query without
+// service:read empty, and only then compiles `?filter=` (structs.CheckServiceNode); the filter
+// runs before the ACL filter and the HTTP handler's `?passing`.
 net::awaitable<Response> service_nodes(AgentContext& ctx, const Request& req,
                                        std::string_view prefix, bool connect) {
   const auto name = req.path_suffix(prefix);
@@ -63,12 +70,17 @@ net::awaitable<Response> service_nodes(AgentContext& ctx, const Request& req,
   if (connect && *access == ReadAccess::kNothing) {
     // Health.ServiceNodes answers a Connect query without service:read on the target with an
     // empty response before blocking (agent/consul/health_endpoint.go).
-  } else if (connect) {
-    view = co_await run_view_query(ctx, *params,
-                                   [&] { return ctx.catalog.check_connect_service_nodes(name); });
   } else {
-    view = co_await run_view_query(ctx, *params,
-                                   [&] { return ctx.catalog.check_service_nodes(name, tags); });
+    auto filter = list_filter(req, check_service_node_filter_schema());
+    if (!filter) co_return error(filter.error());
+    if (connect) {
+      view = co_await run_view_query(ctx, *params,
+                                     [&] { return ctx.catalog.check_connect_service_nodes(name); });
+    } else {
+      view = co_await run_view_query(ctx, *params,
+                                     [&] { return ctx.catalog.check_service_nodes(name, tags); });
+    }
+    keep_matching(view.value, *filter);
   }
   // ?passing is read after the query, as Consul does (its FIXME notwithstanding).
   const auto passing = passing_param(req);
@@ -92,16 +104,20 @@ net::awaitable<Response> health_connect(AgentContext& ctx, const Request& req) {
   return service_nodes(ctx, req, "/v1/health/connect/", true);
 }
 
+// Health.ServiceChecks, NodeChecks and ChecksInState compile `?filter=` (structs.HealthCheck)
+// before they resolve the token (agent/consul/health_endpoint.go).
 net::awaitable<Response> health_checks(AgentContext& ctx, const Request& req) {
   const auto name = req.path_suffix("/v1/health/checks/");
   auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (name.empty()) co_return error(HttpError::bad_request("Missing service name"));
+  auto filter = list_filter(req, health_check_filter_schema());
+  if (!filter) co_return error(filter.error());
   auto access = read_access(ctx, req, "service:read", name);
   if (!access) co_return error(access.error());
   auto view =
       co_await run_view_query(ctx, *params, [&] { return ctx.catalog.service_checks(name); });
-  co_return checks_response(view, *access);
+  co_return checks_response(std::move(view), *access, *filter);
 }
 
 net::awaitable<Response> health_node(AgentContext& ctx, const Request& req) {
@@ -109,10 +125,12 @@ net::awaitable<Response> health_node(AgentContext& ctx, const Request& req) {
   auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (node.empty()) co_return error(HttpError::bad_request("Missing node name"));
+  auto filter = list_filter(req, health_check_filter_schema());
+  if (!filter) co_return error(filter.error());
   auto access = read_access(ctx, req, "node:read", node);
   if (!access) co_return error(access.error());
   auto view = co_await run_view_query(ctx, *params, [&] { return ctx.catalog.node_checks(node); });
-  co_return checks_response(view, *access);
+  co_return checks_response(std::move(view), *access, *filter);
 }
 
 // Consul does not validate the state: "any" lists every check, any other word is looked up in
@@ -123,11 +141,13 @@ net::awaitable<Response> health_state(AgentContext& ctx, const Request& req) {
   auto params = parse_query_options(req);
   if (!params) co_return error(params.error());
   if (state.empty()) co_return error(HttpError::bad_request("Missing check state"));
+  auto filter = list_filter(req, health_check_filter_schema());
+  if (!filter) co_return error(filter.error());
   auto access = read_access(ctx, req, "node:read", "");
   if (!access) co_return error(access.error());
   auto view =
       co_await run_view_query(ctx, *params, [&] { return ctx.catalog.checks_in_state(state); });
-  co_return checks_response(view, *access);
+  co_return checks_response(std::move(view), *access, *filter);
 }
 
 }  // namespace

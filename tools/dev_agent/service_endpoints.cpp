@@ -7,7 +7,9 @@
 #include "tools/dev_agent/acl_gate.hpp"
 #include "tools/dev_agent/blocking.hpp"
 #include "tools/dev_agent/catalog.hpp"
+#include "tools/dev_agent/catalog_filter_schema.hpp"
 #include "tools/dev_agent/dev_agent_options.hpp"
+#include "tools/dev_agent/list_filter.hpp"
 #include "tools/dev_agent/state_store.hpp"
 
 namespace gatehouse::tools {
@@ -75,29 +77,47 @@ net::awaitable<Response> get_service(AgentContext& ctx, const Request& req) {
 }
 
 // agent/agent_endpoint.go AgentServices/AgentChecks resolve the token first: a token the agent
-// cannot find is refused (ACL not found), no token reads as anonymous (filtered to nothing).
+// cannot find is refused (ACL not found), no token reads as anonymous (filtered to nothing). The
+// `?filter=` runs before the ACL filter, so only what it kept counts as removed by ACLs.
+//
+// AgentServices compiles `?filter=` over map[string]*api.AgentService (the selectors of
+// structs.NodeService) after the token, a bad one being a 500 with go-bexpr's text.
 net::awaitable<Response> list_services(AgentContext& ctx, const Request& req) {
   if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
-  json body = json::object();
-  const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
-  if (!filtered) {
-    for (const auto& [id, s] : ctx.catalog.services()) body[id] = s;
+  auto filter = list_filter(req, node_service_filter_schema());
+  if (!filter) co_return error(filter.error());
+  json matching = json::object();
+  for (const auto& [id, s] : ctx.catalog.services()) {
+    json item = s;
+    if (filter->matches(item)) matching[id] = std::move(item);
   }
-  Response res = Response::json(body);
-  if (filtered) res.set_header("X-Consul-Results-Filtered-By-ACLs", "true");
+  const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
+  Response res = Response::json(filtered ? json::object() : matching);
+  if (filtered && !matching.empty()) res.set_header("X-Consul-Results-Filtered-By-ACLs", "true");
   co_return res;
 }
 
+// AgentChecks calls bexpr.CreateFilter without a data type: the syntax is checked after the
+// token, but the selectors only when the first check is evaluated, and that error (a 500) has
+// no "Failed to create boolean expression evaluator" prefix; with no checks nothing fails.
 net::awaitable<Response> list_checks(AgentContext& ctx, const Request& req) {
   if (auto unknown = ctx.acl.resolve(req)) co_return error(*unknown);
+  auto filter = FilterExpression::create_unbound(req.query("filter").value_or(""),
+                                                 health_check_filter_schema());
+  if (!filter) co_return error(HttpError::internal(filter.error()));
   ctx.catalog.expire_ttl_checks(std::chrono::steady_clock::now());
-  json body = json::object();
-  const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
-  if (!filtered) {
-    for (const auto& [id, c] : ctx.catalog.checks()) body[id] = c;
+  const auto checks = ctx.catalog.checks();
+  if (!checks.empty() && !filter->evaluation_error().empty()) {
+    co_return error(HttpError::internal(filter->evaluation_error()));
   }
-  Response res = Response::json(body);
-  if (filtered) res.set_header("X-Consul-Results-Filtered-By-ACLs", "true");
+  json matching = json::object();
+  for (const auto& [id, c] : checks) {
+    json item = c;
+    if (filter->matches(item)) matching[id] = std::move(item);
+  }
+  const bool filtered = ctx.acl.require(req, "service:read", "*").has_value();
+  Response res = Response::json(filtered ? json::object() : matching);
+  if (filtered && !matching.empty()) res.set_header("X-Consul-Results-Filtered-By-ACLs", "true");
   co_return res;
 }
 
