@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include "tls/certificate.hpp"
 #include "tls/openssl_error.hpp"
@@ -72,7 +73,22 @@ VoidResult apply_protocol_settings(SSL_CTX* ctx, Role role) {
   return {};
 }
 
+// OpenSSL fills a certificate's extension cache (flags, key usage, key identifiers, ...) on its
+// first use, allocating parts of it then (crypto/x509/v3_purp.c ossl_x509v3_cache_extensions),
+// and later callers read those fields without its lock. The certificates of a context are used
+// by every worker's handshakes at once: left empty, a CA root's cache was filled inside one
+// worker's chain verification while another worker compared its subject key identifier
+// (X509_check_akid), a data race that ThreadSanitizer reported in WorkersTest and in
+// TlsHandshake.OneFreshContextServesHandshakesOnSeveralThreadsAtOnce. Filling it here, on the
+// thread that builds the context and before the context is published, leaves only reads.
+void fill_extension_cache(X509* cert) {
+  if (X509_check_purpose(cert, -1, 0) != 1) {
+    ERR_clear_error();  // unusable extensions: verification names the problem when it matters
+  }
+}
+
 VoidResult load_leaf(SSL_CTX* ctx, const std::vector<X509Ptr>& chain, EVP_PKEY* key) {
+  for (const auto& cert : chain) fill_extension_cache(cert.get());
   if (SSL_CTX_use_certificate(ctx, chain.front().get()) != 1) {
     return openssl_error("cannot use the leaf certificate");
   }
@@ -96,6 +112,7 @@ VoidResult load_roots(SSL_CTX* ctx, const TrustMaterial& trust) {
     auto roots = parse_pem_chain(pem);
     if (!roots) return "CA root: " + roots.error();
     for (const auto& root : *roots) {
+      fill_extension_cache(root.get());
       if (X509_STORE_add_cert(store.get(), root.get()) != 1) {
         return openssl_error("cannot trust a CA root");
       }

@@ -7,11 +7,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <latch>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tls/certificate.hpp"
 #include "tls/certificate_authority.hpp"
@@ -254,6 +257,42 @@ TEST(TlsHandshake, AnyTrustedRootIsAccepted) {
   EXPECT_FALSE(r.client_ec) << r.client_ec.message();
 }
 
+// A published context is used by every worker's handshakes from its first connection on, so
+// several threads verify chains against the same fresh context at once. Under ThreadSanitizer this
+// exposed OpenSSL filling a CA root's extension cache inside one handshake while another thread
+// read it (fill_extension_cache in tls_context.cpp).
+TEST(TlsHandshake, OneFreshContextServesHandshakesOnSeveralThreadsAtOnce) {
+  constexpr int kThreads = 4;
+  constexpr int kFreshContexts = 8;
+  const auto ca = make_ca(kClusterA);
+  const auto db = leaf_for(ca, "db", Clock::now(), 7);
+  const auto web = leaf_for(ca, "web", Clock::now(), 8);
+  for (int round = 0; round < kFreshContexts; ++round) {
+    const auto server = build_ok(Role::server, db, trust(ca));
+    const auto client = build_ok(Role::client, web, trust(ca));
+    ASSERT_TRUE(server && client);
+    std::latch start{kThreads};
+    std::vector<Handshake> results(kThreads);
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+          start.arrive_and_wait();  // every thread's first handshake on the fresh contexts at once
+          results[t] = handshake(server->ssl_context(), client->ssl_context());
+        });
+      }
+    }
+    for (const auto& r : results) {
+      EXPECT_FALSE(r.server_ec) << r.server_ec.message();
+      EXPECT_FALSE(r.client_ec) << r.client_ec.message();
+      ASSERT_TRUE(r.server_saw.has_value() && r.server_saw->has_value());
+      EXPECT_EQ((*r.server_saw)->serial_hex, "08");
+      ASSERT_TRUE(r.client_saw.has_value() && r.client_saw->has_value());
+      EXPECT_EQ((*r.client_saw)->serial_hex, "07");
+    }
+  }
+}
+
 TEST(TlsHandshake, ClientCertFromAnotherCaIsRefused) {
   const auto ca = make_ca(kClusterA);
   const auto other = make_ca(kClusterB);
@@ -458,8 +497,10 @@ TEST(TlsResumption, SecondConnectionResumesAndStillKnowsThePeer) {
 
 TEST(TlsResumption, NewContextsAfterRootsRotationDoNotResume) {
   const auto old_ca = make_ca(kClusterA);
-  const auto server = build_ok(Role::server, leaf_for(old_ca, "db", Clock::now(), 7), trust(old_ca));
-  const auto client = build_ok(Role::client, leaf_for(old_ca, "web", Clock::now(), 8), trust(old_ca));
+  const auto server =
+      build_ok(Role::server, leaf_for(old_ca, "db", Clock::now(), 7), trust(old_ca));
+  const auto client =
+      build_ok(Role::client, leaf_for(old_ca, "web", Clock::now(), 8), trust(old_ca));
   ASSERT_TRUE(server && client);
   expect_client_seen(connect_once(*server, *client), old_ca);
   ASSERT_EQ(client->session_cache()->size(), 1U);
