@@ -1,16 +1,19 @@
 #include "tests/integration/support/child_process.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace gatehouse::testing {
 namespace {
@@ -43,6 +46,38 @@ int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return -1;
+}
+
+// What a sanitizer prints first: ThreadSanitizer, AddressSanitizer, UndefinedBehaviorSanitizer
+// (`file:line:col: runtime error: ...`) and LeakSanitizer.
+constexpr std::array<std::string_view, 4> kSanitizerMarkers{
+    "WARNING: ThreadSanitizer", "ERROR: AddressSanitizer",
+    "runtime error:", "ERROR: LeakSanitizer"};
+constexpr std::size_t kReportLines = 60;
+
+// The first sanitizer report in `output`, from the start of its line, at most kReportLines
+// lines; empty when there is none.
+std::string sanitizer_report(const std::string& output) {
+  std::size_t first = std::string::npos;
+  for (const auto marker : kSanitizerMarkers) first = std::min(first, output.find(marker));
+  if (first == std::string::npos) return {};
+  const auto line_start = output.rfind('\n', first);
+  const std::size_t start = line_start == std::string::npos ? 0 : line_start + 1;
+  std::size_t end = start;
+  for (std::size_t lines = 0; lines < kReportLines && end != std::string::npos; ++lines) {
+    end = output.find('\n', end);
+    if (end != std::string::npos) ++end;  // past this line's newline
+  }
+  return output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// The sanitizer presets (asan, tsan) build every process a test starts with the same
+// sanitizer, and a report in a child is a bug even when the test's own checks pass: it fails the
+// test that started the child, with the report's first lines.
+void fail_on_sanitizer_report(const std::string& who, const std::string& output) {
+  if (const auto report = sanitizer_report(output); !report.empty()) {
+    ADD_FAILURE() << who << " printed a sanitizer report:\n" << report;
+  }
 }
 
 [[noreturn]] void exec_child(const ExecArgs& exec) {
@@ -99,12 +134,17 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   int status = 0;
   ::waitpid(pid, &status, 0);
   result.exit_code = decode_status(status);
+  fail_on_sanitizer_report(argv.front(), result.err);
   return result;
 }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::map<std::string, std::string>& env) {
   const ExecArgs exec{argv, env};
+  for (const auto& arg : argv) {
+    if (description_.size() > 80) break;
+    description_ += (description_.empty() ? "" : " ") + arg;
+  }
   std::array<int, 2> out{};
   make_pipe(out);
   pid_ = ::fork();
@@ -129,6 +169,7 @@ ChildProcess::~ChildProcess() {
     }
   }
   if (reader_.joinable()) reader_.join();
+  fail_on_sanitizer_report(description_ + " (pid " + std::to_string(pid_) + ")", output_);
 }
 
 void ChildProcess::read_output(int fd) {
@@ -151,18 +192,36 @@ std::optional<std::string> ChildProcess::wait_for_line(const std::string& needle
                                                        std::chrono::milliseconds timeout) {
   std::unique_lock lock{mutex_};
   std::optional<std::string> found;
+  std::size_t start = 0;  // complete lines before this were searched in an earlier wake-up
   changed_.wait_for(lock, timeout, [&] {
-    std::size_t start = 0;
     for (std::size_t end; (end = output_.find('\n', start)) != std::string::npos; start = end + 1) {
-      const std::string line = output_.substr(start, end - start);
-      if (line.find(needle) != std::string::npos) {
-        found = line;
+      const std::string_view line = std::string_view{output_}.substr(start, end - start);
+      if (line.find(needle) != std::string_view::npos) {
+        found = std::string{line};
         return true;
       }
     }
     return output_closed_;
   });
   return found;
+}
+
+bool ChildProcess::wait_for_count(const std::string& needle, std::size_t count,
+                                  std::chrono::milliseconds timeout) {
+  std::unique_lock lock{mutex_};
+  std::size_t seen = 0;
+  std::size_t start = 0;  // complete lines before this were counted in an earlier wake-up
+  const auto enough = [&] {
+    for (std::size_t end; (end = output_.find('\n', start)) != std::string::npos; start = end + 1) {
+      if (std::string_view{output_}.substr(start, end - start).find(needle) !=
+          std::string_view::npos) {
+        ++seen;
+      }
+    }
+    return seen >= count;
+  };
+  changed_.wait_for(lock, timeout, [&] { return enough() || output_closed_; });
+  return seen >= count;
 }
 
 void ChildProcess::send_signal(int signo) const { ::kill(pid_, signo); }

@@ -28,7 +28,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
                           const std::map<std::string, std::string>& env = {});
 
 // A child process whose stdout and stderr are merged and captured. The destructor sends SIGTERM,
-// waits, then SIGKILLs, so a failing test never leaves a process behind.
+// waits, then SIGKILLs, so a failing test never leaves a process behind; a sanitizer report in
+// the output then fails the running test (as one on a run_command's stderr does at once).
 class ChildProcess {
  public:
   explicit ChildProcess(const std::vector<std::string>& argv,
@@ -40,6 +41,9 @@ class ChildProcess {
   // The first output line containing `needle`, waiting up to `timeout`; nullopt on timeout or exit.
   std::optional<std::string> wait_for_line(const std::string& needle,
                                            std::chrono::milliseconds timeout = 10s);
+  // Whether `count` output lines contain `needle`, waiting up to `timeout` (or until exit).
+  bool wait_for_count(const std::string& needle, std::size_t count,
+                      std::chrono::milliseconds timeout = 10s);
   // Sends SIGTERM and returns the exit code (128+N if a signal killed it), waiting up to `timeout`.
   int terminate(std::chrono::milliseconds timeout = 10s);
   void send_signal(int signo) const;
@@ -51,6 +55,7 @@ class ChildProcess {
   void read_output(int fd);
   std::optional<int> reap(std::chrono::milliseconds timeout);
 
+  std::string description_;  // the command line, shortened, for failure messages
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
   mutable std::mutex mutex_;
