@@ -86,6 +86,9 @@ class Stream {
   virtual std::string read_exactly(std::size_t n) = 0;
   // Half-closes and reads everything until the sidecar ends the stream.
   virtual std::string finish() = 0;
+  // Reads everything until the sidecar ends the stream; false unless it ended it cleanly
+  // (close_notify on TLS, a FIN on plain TCP).
+  virtual bool read_until_closed(std::string& out) = 0;
   ConnResult result;
 };
 
@@ -112,6 +115,10 @@ class TlsStream final : public Stream {
   std::string finish() override {
     client_.send_close_notify();
     return client_.read_to_end();
+  }
+  bool read_until_closed(std::string& out) override {
+    out = client_.read_to_end();
+    return client_.end() == TlsEnd::clean_close;
   }
 
  private:
@@ -148,6 +155,16 @@ class PlainStream final : public Stream {
   std::string finish() override {
     ::shutdown(fd_, SHUT_WR);
     return read_plain_to_eof(fd_);
+  }
+  bool read_until_closed(std::string& out) override {
+    out.clear();
+    std::array<char, 4096> buf{};
+    for (;;) {
+      const auto n = ::recv(fd_, buf.data(), buf.size(), 0);
+      if (n == 0) return true;  // FIN
+      if (n < 0) return false;  // reset, or the safety timeout
+      out.append(buf.data(), static_cast<std::size_t>(n));
+    }
   }
 
  private:
@@ -542,6 +559,55 @@ TEST_F(WorkersTest, RotationsInstanceChangesAndDrainUnderConcurrentLoadLoseNoCon
   EXPECT_NE(output.find("attempts=2 reason=\"connect 127.0.0.1:" + std::to_string(dead_port)),
             std::string::npos)
       << output;
+}
+
+// A drain that runs out of time cancels what is still open on every worker: each connection is
+// ended by the sidecar (close_notify to a caller, FIN on the upstream listener's side), logged as
+// cancelled, and the process still exits 0.
+TEST_F(WorkersTest, DrainTimeoutCancelsTheOpenConnectionsOfEveryWorker) {
+  auto api = start_api_instance();
+  ASSERT_NO_FATAL_FAILURE(register_api("api-a", api.port));
+  start_proxy_args({"-service", "db", "-service-addr", echo_addr_, "-listen", "127.0.0.1:0",
+                    "-upstream", "api:0", "-http-addr", agent_.base_url(), "-workers",
+                    std::to_string(kWorkers), "-drain-timeout", "500ms"});
+  ASSERT_NE(proxy_port_, 0);
+  const auto upstream_port =
+      port_of(field(proxy_line("event=listening listener=upstream upstream=api"), "addr"));
+  ASSERT_NO_FATAL_FAILURE(expect_instances(1, 1));
+
+  // Twice as many per direction as there are workers: every worker holds some of each.
+  Load load{proxy_port_, upstream_port, client_context("web")};
+  auto inbound = load.open(Direction::inbound, 2 * kWorkers, "open-in");
+  auto outbound = load.open(Direction::outbound, 2 * kWorkers, "open-out");
+  for (auto* streams : {&inbound, &outbound}) {
+    for (const auto& stream : *streams) ASSERT_EQ(stream->result.error, "");
+  }
+  proxy_->send_signal(SIGTERM);
+  EXPECT_EQ(field(proxy_line("event=drain_timeout"), "cancelled"), std::to_string(4 * kWorkers));
+  for (auto* streams : {&inbound, &outbound}) {
+    for (const auto& stream : *streams) {
+      std::string rest;
+      EXPECT_TRUE(stream->read_until_closed(rest)) << describe(stream->result);
+      EXPECT_EQ(rest, "") << describe(stream->result);
+    }
+  }
+  EXPECT_EQ(proxy_->terminate(60s), 0) << proxy_->output();
+  const auto output = proxy_->output();
+  EXPECT_NE(output.find("event=stopped"), std::string::npos);
+
+  auto lines = conn_lines_of(output);
+  for (auto* streams : {&inbound, &outbound}) {
+    for (const auto& stream : *streams) {
+      const auto& r = stream->result;
+      const auto& found = lines[{r.direction, r.local_port}];
+      ASSERT_EQ(found.size(), 1U) << describe(r) << "\n" << output;
+      EXPECT_EQ(field(found.front(), "outcome"), "accepted") << found.front();
+      EXPECT_EQ(field(found.front(), "end"), "cancelled") << found.front();
+      EXPECT_EQ(field(found.front(), r.direction == Direction::inbound ? "bytes_in" : "bytes_out"),
+                std::to_string(r.sent))
+          << found.front();
+    }
+  }
 }
 
 }  // namespace
