@@ -7,10 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "tools/duration_flag.hpp"
 #include "consul/http_client.hpp"
 #include "tools/demo/demo.hpp"
 #include "tools/demo/interrupt_signals.hpp"
+#include "tools/duration_flag.hpp"
+#include "tools/option_error.hpp"
 
 namespace gatehouse::tools {
 
@@ -48,7 +49,7 @@ int run_demo(std::span<char* const> args) {
     po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "gatehouse demo: " << e.what() << "\n";
+    std::cerr << "gatehouse demo: " << option_error_text(e) << "\n";
     return 1;
   }
   if (options.help) {

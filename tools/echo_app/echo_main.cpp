@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/option_error.hpp"
 #include "tools/proxy/proxy_options.hpp"
 
 namespace gatehouse::tools {
@@ -127,7 +128,7 @@ int run_echo(std::span<char* const> args) {
               vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "gatehouse echo: " << e.what() << "\n";
+    std::cerr << "gatehouse echo: " << option_error_text(e) << "\n";
     return 1;
   }
   if (o.help) {
