@@ -46,6 +46,40 @@ std::int64_t go_duration_from_float(double f) {
   return static_cast<std::int64_t>(f);
 }
 
+// Go's quoteChar (encoding/json/scanner.go): the byte as a rune in single quotes, escaped as
+// strconv.Quote escapes it, so that a newline or a control byte in a body cannot break the error
+// line it ends up in. A byte of 0x80 and above is the rune U+0080..U+00FF, as in Go.
+std::string go_quote_char(unsigned char c) {
+  if (c == '\'') return R"('\'')";
+  if (c == '"') return R"('"')";
+  if (c == '\\') return R"('\\')";
+  if (c >= 0x20 && c < 0x7f) return std::string{'\'', static_cast<char>(c), '\''};
+  constexpr std::string_view kHex = "0123456789abcdef";
+  switch (c) {
+    case '\a':
+      return R"('\a')";
+    case '\b':
+      return R"('\b')";
+    case '\f':
+      return R"('\f')";
+    case '\n':
+      return R"('\n')";
+    case '\r':
+      return R"('\r')";
+    case '\t':
+      return R"('\t')";
+    case '\v':
+      return R"('\v')";
+    default:
+      break;
+  }
+  if (c < 0x80) return std::string{"'\\x"} + kHex[c >> 4] + kHex[c & 0x0f] + "'";
+  // unicode.IsPrint: U+0080..U+00A0 and U+00AD are not printable.
+  if (c <= 0xa0 || c == 0xad) return std::string{"'\\u00"} + kHex[c >> 4] + kHex[c & 0x0f] + "'";
+  return std::string{'\'', static_cast<char>(0xc0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3f)),
+                     '\''};
+}
+
 }  // namespace
 
 std::string_view json_kind(const nlohmann::json& value) {
@@ -101,8 +135,8 @@ boost::system::result<nlohmann::json, std::string> parse_go_json(std::string_vie
   } catch (const nlohmann::json::parse_error& e) {
     if (e.byte > body.size()) return Failure{"unexpected EOF"};
     const char bad = body[e.byte == 0 ? 0 : e.byte - 1];
-    return Failure{"invalid character '" + std::string(1, bad) +
-                   "' looking for beginning of value"};
+    return Failure{"invalid character " + go_quote_char(static_cast<unsigned char>(bad)) +
+                   " looking for beginning of value"};
   } catch (const nlohmann::json::out_of_range& e) {
     // A number beyond float64 (1e400, or 400 digits): nlohmann refuses it while parsing, Go while
     // decoding it into its field. Either way the body cannot be decoded.

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "consul/agent_service_registration.hpp"
 #include "consul/authorize.hpp"
@@ -55,6 +58,23 @@ TEST(JsonDecodeTest, InvalidCharacter) {
   const auto r = decode_json<AuthorizeRequest>("xyz", kStrictBody);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), "invalid character 'x' looking for beginning of value");
+}
+
+// Go's quoteChar: a control byte is escaped (the text stays one line), a byte from 0x80 is
+// shown as the rune U+0080..U+00FF.
+TEST(JsonDecodeTest, InvalidCharacterIsQuotedLikeGo) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"\x01", R"('\x01')"},   {"\n\x7f", R"('\x7f')"}, {"\xff", "'\xc3\xbf'"},
+      {"\x85", R"('\u0085')"}, {"'", R"('\'')"},        {"\\", R"('\\')"},
+  };
+  for (const auto& [body, quoted] : cases) {
+    const auto r = decode_json<AuthorizeRequest>(body, kStrictBody);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), "invalid character " + quoted + " looking for beginning of value");
+  }
+  const auto in_string = decode_json<AuthorizeRequest>("{\"Target\":\"a\nb\"}", kStrictBody);
+  ASSERT_FALSE(in_string);
+  EXPECT_EQ(in_string.error().find('\n'), std::string::npos) << in_string.error();
 }
 
 TEST(JsonDecodeTest, WrongTypeNamesGoStructField) {
