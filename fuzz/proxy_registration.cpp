@@ -39,7 +39,8 @@ bool equal_fold(const std::string& a, const std::string& b) {
 }
 
 void check_registration(std::string_view body) {
-  const auto registration = consul::decode_json<consul::AgentService>(body, consul::kLenientResponse);
+  const auto registration =
+      consul::decode_json<consul::AgentService>(body, consul::kLenientResponse);
   if (!registration) return;
   const auto mapped = proxy::config_from_registration(*registration, proxy::ProxyConfig{});
   if (!mapped) {

@@ -5,6 +5,8 @@
 // Invariants: nothing crashes or throws; contexts are built only for a leaf whose identity is the
 // service asked for and that chains to the roots, and they present that identity.
 
+#include "proxy/tls_material.hpp"
+
 #include <openssl/err.h>
 
 #include <cstddef>
@@ -16,7 +18,6 @@
 #include "consul/json_decode.hpp"
 #include "consul/leaf_cert.hpp"
 #include "fuzz/fuzz_check.hpp"
-#include "proxy/tls_material.hpp"
 #include "tls/tls_context.hpp"
 
 using namespace gatehouse;
