@@ -4,7 +4,8 @@
 //   0 proxy (tools::parse_proxy_options), 1 probe (parse_probe_options), 2 dev-agent
 //   (parse_dev_agent_options), 3 intention (run_intention_command with its subcommand as the
 //   first word; the environment holds an invalid CONSUL_HTTP_SSL_VERIFY, so a command line that
-//   parses stops at "Error connecting to Consul agent" and nothing is sent anywhere).
+//   parses stops at "Error connecting to Consul agent" and nothing is sent anywhere), 4 echo
+//   (parse_echo_options), 5 demo (parse_demo_options).
 // Invariants: nothing crashes, hangs or throws; a refused command line has a non-empty error.
 //
 // Flags name files (-config-file, -token-file, -expect, create -file). Inputs with '/' are skipped
@@ -24,7 +25,9 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.hpp"
+#include "tools/demo/demo_main.hpp"
 #include "tools/dev_agent/dev_agent_options.hpp"
+#include "tools/echo_app/echo_main.hpp"
 #include "tools/intention/intention_main.hpp"
 #include "tools/probe/probe_options.hpp"
 #include "tools/proxy/proxy_options.hpp"
@@ -75,7 +78,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto words = split_words(text);
   auto argv = argv_of(words);
   const std::span<char* const> args{argv.data(), argv.size()};
-  switch (data[0] % 4) {
+  switch (data[0] % 6) {
     case 0: {
       const auto options = tools::parse_proxy_options(args, no_env);
       if (!options) FUZZ_CHECK(!options.error().empty(), "empty error");
@@ -88,6 +91,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 2: {
       const auto options = tools::parse_dev_agent_options(args);
+      if (!options) FUZZ_CHECK(!options.error().empty(), "empty error");
+      break;
+    }
+    case 4: {
+      const auto options = tools::parse_echo_options(args);
+      if (!options) FUZZ_CHECK(!options.error().empty(), "empty error");
+      break;
+    }
+    case 5: {
+      const auto options = tools::parse_demo_options(args);
       if (!options) FUZZ_CHECK(!options.error().empty(), "empty error");
       break;
     }
