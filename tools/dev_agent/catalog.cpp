@@ -63,8 +63,8 @@ std::string lower(std::string s) {
 std::string content_hash(const AgentService& s) {
   const std::string text = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    h ^= c;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ULL;
   }
   std::array<char, 17> buf{};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/duration_flag.hpp"
+#include "tools/option_error.hpp"
 #include "tools/proxy/config_file.hpp"
 #include "tools/proxy/upstream_flag.hpp"
 
@@ -72,8 +73,7 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "max-connections",
       po::value(&o.config.max_connections)->default_value(o.config.max_connections),
       "Open connections (inbound and upstream) beyond this are closed at once.")(
-      "max-handshakes",
-      po::value(&o.config.max_handshakes)->default_value(o.config.max_handshakes),
+      "max-handshakes", po::value(&o.config.max_handshakes)->default_value(o.config.max_handshakes),
       "TLS handshakes in progress at once on the public listener (shared out among the "
       "workers); callers beyond this are closed at once.")(
       "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
@@ -101,7 +101,6 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
   consul::add_agent_flags(d);
   return d;
 }
-
 
 // -service, -service-addr, -listen, -upstream: the whole configuration from flags.
 boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
@@ -166,7 +165,7 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    return fail(e.what());
+    return fail(option_error_text(e));
   }
   if (o.help) return o;
 
