@@ -54,7 +54,12 @@ net::awaitable<HttpAnswer> answer_request(const RequestHandler& handle, Request:
   if (!request) co_return refused(ReadFailure{});  // Go's url.ParseRequestURI refused the target
   if (request->is_asterisk() && request->method() != "OPTIONS") keep_alive = false;
   Response res = co_await run_handler(handle, *request);
-  co_return HttpAnswer{std::nullopt, to_message(std::move(res), version, keep_alive)};
+  auto response = to_message(std::move(res), version, keep_alive);
+  // Go's server writes no body for HEAD but keeps the length the handler's body had
+  // (net/http/server.go chunkWriter.writeHeader). Body bytes after a HEAD answer would be read
+  // by a keep-alive client as the start of its next response.
+  if (request->verb() == http::verb::head) response.body().clear();
+  co_return HttpAnswer{std::nullopt, std::move(response)};
 }
 
 std::optional<HttpAnswer> answer_unreadable(const boost::system::error_code& ec,
