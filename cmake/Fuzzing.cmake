@@ -20,15 +20,16 @@ if(GATEHOUSE_FUZZ)
   add_link_options(-fno-sanitize=function)
 endif()
 
-# gatehouse_fuzz_target(NAME <name> SOURCES <files...> [LIBRARIES <libs...>] [DICT <dict>])
-# DICT names fuzz/dict/<dict>.dict, which scripts/fuzz passes to libFuzzer. The list of targets
-# and their dictionaries is written to <build>/fuzz/targets.tsv for scripts/fuzz.
+# gatehouse_fuzz_target(NAME <name> SOURCES <files...> [LIBRARIES <libs...>] [DICT <dicts...>])
+# DICT names fuzz/dict/<dict>.dict files, which scripts/fuzz passes to libFuzzer (joined into one
+# when there are several). The list of targets and their dictionaries is written to
+# <build>/fuzz/targets.tsv for scripts/fuzz.
 function(gatehouse_fuzz_target)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME;DICT" "SOURCES;LIBRARIES")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "NAME" "SOURCES;LIBRARIES;DICT")
   if(NOT arg_NAME OR NOT arg_SOURCES)
     message(FATAL_ERROR "gatehouse_fuzz_target needs NAME and SOURCES")
   endif()
-  set(dict "${arg_DICT}")
+  list(JOIN arg_DICT "," dict)
   if(NOT dict)
     set(dict "-")
   endif()

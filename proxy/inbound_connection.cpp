@@ -92,6 +92,26 @@ net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::millisecon
   stream.next_layer().close(ignored);  // already finished with this connection
 }
 
+net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
+                                            const Timeouts& timeouts) {
+  RelayEnding ending;
+  ending.result = co_await relay(client, app, timeouts.idle);
+  const RelayResult& result = ending.result;
+  error_code ignored;
+  app.close(ignored);  // the relay is over; the app side has nothing more to say
+  if (result.client_truncated) {
+    client.next_layer().close(ignored);  // it skipped close_notify; it will not answer ours
+  } else {
+    co_await close_tls_within(client, timeouts.tls_shutdown);
+  }
+  ending.end = std::string{relay_end_name(result)};
+  if (result.ec && result.ec != net::error::operation_aborted &&
+      result.ended_by != RelayEnd::idle_timeout) {
+    ending.end += ": " + result.ec.message();
+  }
+  co_return ending;
+}
+
 net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> runtime,
                                    std::shared_ptr<Authorizer> authorizer,
                                    HandshakeGate& handshakes,
@@ -142,8 +162,8 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     co_return;
   }
   TlsSocket client{std::move(socket), tls->ssl_context().native_handle()};
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(handshake_deadline -
-                                                                          Clock::now());
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(handshake_deadline - Clock::now());
   if (const error_code ec =
           co_await handshake_within(client, std::max(left, std::chrono::milliseconds{1}))) {
     error_code ignored;
@@ -191,21 +211,10 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     co_return;
   }
 
-  const RelayResult result = co_await relay(client, app, config.timeouts.idle);
-  error_code ignored;
-  app.close(ignored);  // the relay is over; the app side has nothing more to say
-  if (result.client_truncated) {
-    client.next_layer().close(ignored);  // it skipped close_notify; it will not answer ours
-  } else {
-    co_await close_tls_within(client, config.timeouts.tls_shutdown);
-  }
-  rec.bytes_in = result.to_app;
-  rec.bytes_out = result.to_client;
-  rec.end = std::string{relay_end_name(result)};
-  if (result.ec && result.ec != net::error::operation_aborted &&
-      result.ended_by != RelayEnd::idle_timeout) {
-    rec.end += ": " + result.ec.message();
-  }
+  const RelayEnding ending = co_await relay_and_close(client, app, config.timeouts);
+  rec.bytes_in = ending.result.to_app;
+  rec.bytes_out = ending.result.to_client;
+  rec.end = ending.end;
   finish(Outcome::accepted, verdict.reason);
 }
 

@@ -8,6 +8,8 @@
 #include "proxy/authorizer.hpp"
 #include "proxy/connection_registry.hpp"
 #include "proxy/handshake_gate.hpp"
+#include "proxy/proxy_config.hpp"
+#include "proxy/relay.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/tls_socket.hpp"
 
@@ -41,6 +43,20 @@ net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoi
 
 // close_notify, waiting at most `limit` for the peer's; then the socket is closed.
 net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::milliseconds limit);
+
+// How an accepted connection's relay ended, for its summary line.
+struct RelayEnding {
+  RelayResult result;
+  // `end=`: client_closed, app_closed, idle_timeout, cancelled, or client_error / app_error with
+  // the error's text.
+  std::string end;
+};
+
+// The data phase of an accepted connection: relays between the verified caller and the app until
+// one side ends it, then closes both, the app at once and the caller with close_notify (waiting at
+// most `timeouts.tls_shutdown` for its answer) unless it left without its own.
+net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
+                                            const Timeouts& timeouts);
 
 // "ip:port", "[v6]:port".
 std::string format_endpoint(const tcp::endpoint& endpoint);

@@ -69,6 +69,8 @@ class CaManager {
   const consul::CaConfiguration& configuration() const { return config_; }
   // True while a rotation's new root is being generated.
   bool reconfiguring() const { return reconfiguring_; }
+  // True while a key generation or a signing runs on the worker.
+  bool working() const { return worker_.in_flight() > 0; }
 
   // PUT /v1/connect/ca/configuration: a new PrivateKey, PrivateKeyType or PrivateKeyBits rotates
   // the CA (a new active root; the old one stays, inactive and trusted); LeafCertTTL applies to

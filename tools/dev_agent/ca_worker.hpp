@@ -33,6 +33,7 @@ class CaWorker {
   template <class Job>
   boost::asio::awaitable<std::invoke_result_t<Job&>> run(Job job) {
     using Result = std::invoke_result_t<Job&>;
+    const InFlight counted{in_flight_};
     // co_spawn needs a default-constructible result; optional makes any result one.
     auto on_pool = [job =
                         std::move(job)]() mutable -> boost::asio::awaitable<std::optional<Result>> {
@@ -44,12 +45,26 @@ class CaWorker {
     co_return std::move(*done);
   }
 
+  // Jobs handed to the pool whose callers have not resumed yet. Counted on the callers' thread: a
+  // driver that runs the agent's io_context by hand (the fuzz target) tells a request waiting for
+  // the CA from one blocked on a query by it.
+  std::size_t in_flight() const { return in_flight_; }
+
  private:
+  struct InFlight {
+    std::size_t& count;
+    explicit InFlight(std::size_t& c) : count{c} { ++count; }
+    ~InFlight() { --count; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+  };
+
   // Lowers the calling pool thread to nice 10 (once per thread): on a machine whose cores are all
   // busy, the agent's thread, which answers authorize calls, gets the CPU before a key search.
   static void yield_cpu_to_the_agent();
 
   boost::asio::thread_pool pool_;
+  std::size_t in_flight_ = 0;
 };
 
 }  // namespace gatehouse::tools

@@ -61,7 +61,8 @@ std::string lower(std::string s) {
 // Go's FNV-1a 64 over the service's JSON, printed as 16 lowercase hex digits: opaque to clients,
 // it changes exactly when the definition does.
 std::string content_hash(const AgentService& s) {
-  const std::string text = nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string text =
+      nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::uint64_t h = 14695981039346656037ULL;
   for (const char c : text) {
     h ^= static_cast<unsigned char>(c);
@@ -122,7 +123,8 @@ std::optional<std::string> connect_name(const AgentService& s) {
 // serviceTagsFilter: every wanted tag is among the instance's tags, compared case-insensitively.
 bool has_all_tags(const AgentService& s, const std::vector<std::string>& tags) {
   return std::ranges::all_of(tags, [&](const std::string& want) {
-    return std::ranges::any_of(s.tags, [&](const std::string& t) { return lower(t) == lower(want); });
+    return std::ranges::any_of(s.tags,
+                               [&](const std::string& t) { return lower(t) == lower(want); });
   });
 }
 
@@ -158,10 +160,14 @@ Catalog::Catalog(StateStore& store, std::string node_name, std::string datacente
   consul_service_.id = "consul";
   consul_service_.service = "consul";
   consul_service_.port = 8300;
-  consul_service_.meta = {{"non_voter", "false"},       {"read_replica", "false"},
-                          {"raft_version", "3"},        {"serf_protocol_current", "2"},
-                          {"serf_protocol_min", "1"},   {"serf_protocol_max", "5"},
-                          {"version", std::string{kConsulVersion}}, {"grpc_port", "8502"}};
+  consul_service_.meta = {{"non_voter", "false"},
+                          {"read_replica", "false"},
+                          {"raft_version", "3"},
+                          {"serf_protocol_current", "2"},
+                          {"serf_protocol_min", "1"},
+                          {"serf_protocol_max", "5"},
+                          {"version", std::string{kConsulVersion}},
+                          {"grpc_port", "8502"}};
   consul_service_.create_index = consul_service_.modify_index = w.index;
   record_service_change(w, consul_service_);
 
@@ -500,8 +506,7 @@ consul::ServiceEntry Catalog::entry_for(const AgentService& s) const {
   return entry;
 }
 
-std::uint64_t Catalog::service_index(const std::string& name, bool exists,
-                                     bool with_checks) const {
+std::uint64_t Catalog::service_index(const std::string& name, bool exists, bool with_checks) const {
   if (!exists) {
     if (auto extinct = store_.key_index(kServiceExtinction)) return *extinct;
   }

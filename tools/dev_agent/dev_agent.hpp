@@ -32,6 +32,10 @@ class DevAgent {
   void shutdown() { store_.notifier().shutdown(); }
 
   const std::string& trust_domain() const { return ca_.trust_domain(); }
+  // True while a request waits for the CA worker (a signing or a key generation): its answer
+  // will come without any other request. A driver running the io_context by hand (the fuzz
+  // target) needs this to tell such a request from one blocked on a query.
+  bool ca_working() const { return ca_.working(); }
 
  private:
   explicit DevAgent(DevAgentOptions options);

@@ -2,23 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <array>
 #include <chrono>
 #include <exception>
-#include <optional>
-
-#include "tools/dev_agent/read_failure.hpp"
 #include <map>
+
+#include "tools/dev_agent/http_exchange.hpp"
+#include "tools/dev_agent/request_reader.hpp"
 
 namespace gatehouse::tools {
 
@@ -31,10 +28,6 @@ constexpr auto tok = net::as_tuple(net::use_awaitable);
 
 namespace {
 
-constexpr std::uint64_t kBodyLimit = 4 * 1024 * 1024;
-// Go's DefaultMaxHeaderBytes (1 MB) plus the 4096 bytes of bufio slop its reader allows
-// (net/http/server.go `initialReadLimitSize`); the request line counts, as in Go.
-constexpr std::uint32_t kHeaderLimit = (1U << 20U) + 4096U;
 // How long a refused connection is drained after the answer, so the peer reads it instead of a
 // reset (Go's `rstAvoidanceDelay`).
 constexpr std::chrono::milliseconds kDrainTime{500};
@@ -57,40 +50,6 @@ namespace {
 
 using StatePtr = std::shared_ptr<HttpServer::State>;
 
-http::response<http::string_body> to_message(Response res, unsigned version, bool keep_alive) {
-  http::response<http::string_body> msg{static_cast<http::status>(res.status), version};
-  if (!res.content_type.empty()) msg.set(http::field::content_type, res.content_type);
-  for (auto& [name, value] : res.headers) msg.set(name, value);
-  msg.body() = std::move(res.body);
-  msg.keep_alive(keep_alive);
-  msg.prepare_payload();
-  return msg;
-}
-
-// Go's serverHandler answers `OPTIONS *` itself (200, empty); ServeMux refuses `*` for any other
-// method with 400, `Connection: close` and no body.
-Response answer_asterisk(const Request& request) {
-  if (request.method() == "OPTIONS") return Response::empty(200);
-  return Response::empty(400);
-}
-
-net::awaitable<Response> answer(const StatePtr& state, const Request& request) {
-  if (request.is_asterisk()) co_return answer_asterisk(request);
-  std::string failure;
-  try {
-    co_return co_await state->handle(request);
-  } catch (const std::exception& e) {
-    failure = e.what();
-  }
-  SPDLOG_WARN("event=handler_failed method={} error=\"{}\"", request.method(), failure);
-  co_return Response::error(HttpError::internal("Internal error: " + failure));
-}
-
-std::string_view pending_bytes(const beast::flat_buffer& buffer) {
-  const auto data = buffer.data();
-  return {static_cast<const char*>(data.data()), data.size()};
-}
-
 // Writes Go's answer to an unreadable request, stops sending, and drains what the peer still
 // sends for a moment so it reads the answer rather than a reset.
 net::awaitable<void> refuse(beast::tcp_stream& stream, const ReadFailure& failure) {
@@ -107,43 +66,15 @@ net::awaitable<void> refuse(beast::tcp_stream& stream, const ReadFailure& failur
   }
 }
 
-// Beast's fields keep each name and value under 64 KiB and throw (from inside the read, out of
-// the event loop) on a longer one. Go takes any header within its 1 MB limit; here a longer field
-// is refused as too large, the same 431 Go writes past that limit.
-class Parser : public http::request_parser<http::string_body> {
-  static constexpr std::size_t kMaxField = 0xFFFFU - 2U;
-
-  void on_field_impl(http::field name, beast::string_view name_string, beast::string_view value,
-                     error_code& ec) override {
-    if (name_string.size() > kMaxField || value.size() > kMaxField) {
-      ec = http::error::header_limit;
-      return;
-    }
-    get().insert(name, name_string, value);
+// Writes what the server answers: Go's refusal (then the connection is drained and closed) or
+// the response. Whether the connection may carry another request.
+net::awaitable<bool> send(beast::tcp_stream& stream, HttpAnswer& answer) {
+  if (answer.refusal) {
+    co_await refuse(stream, *answer.refusal);
+    co_return false;
   }
-};
-
-struct ReadResult {
-  error_code ec;
-  std::optional<Request::Message> message;
-};
-
-// Reads one request. Beast refuses versions other than 1.0 and 1.1 where Go serves any HTTP/1.x
-// as HTTP/1.1 (`http1ServerSupportsRequest`), so such a request line is rewritten to 1.1 and
-// parsed again.
-net::awaitable<ReadResult> read_request(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
-  std::optional<Parser> parser;
-  for (bool rewritten = false;; rewritten = true) {
-    parser.emplace();
-    parser->header_limit(kHeaderLimit);
-    parser->body_limit(kBodyLimit);
-    auto [ec, n] = co_await http::async_read(stream, buffer, *parser, tok);
-    if (!ec) co_return ReadResult{ec, parser->release()};
-    if (ec != http::error::bad_version || rewritten) co_return ReadResult{ec, std::nullopt};
-    const auto digit = http1_minor_digit_to_rewrite(pending_bytes(buffer));
-    if (!digit) co_return ReadResult{ec, std::nullopt};
-    static_cast<char*>(buffer.data().data())[*digit] = '1';
-  }
+  auto [wec, wn] = co_await http::async_write(stream, answer.response, tok);
+  co_return !wec && answer.response.keep_alive();
 }
 
 // Serves one connection until the peer closes it, an error, or stop().
@@ -161,36 +92,16 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
   for (;;) {
     stream.expires_after(kReadTimeout);
     auto [ec, message] = co_await read_request(stream, buffer);
-    if (ec == http::error::body_limit) {
-      auto msg = to_message(Response::error({413, "Request body too large"}), 11, false);
-      co_await http::async_write(stream, msg, tok);
-      break;
-    }
     if (ec) {
       // Go answers a request it cannot read; end of stream, timeout or stop get no answer.
-      if (auto failure = read_failure(ec, pending_bytes(buffer)); failure && !state->stopped) {
-        co_await refuse(stream, *failure);
+      if (auto answer = answer_unreadable(ec, pending_bytes(buffer)); answer && !state->stopped) {
+        co_await send(stream, *answer);
       }
       break;
     }
     stream.expires_never();  // blocking queries may legitimately take ten minutes
-    if (auto failure = check_parsed_request(*message)) {
-      co_await refuse(stream, *failure);
-      break;
-    }
-    const unsigned version = message->version();
-    bool keep_alive = message->keep_alive();
-    auto request = Request::from_message(std::move(*message));
-    if (!request) {  // Go's url.ParseRequestURI refused the target: a plain 400
-      const ReadFailure plain;  // named: GCC 12 destroys a temporary argument of co_await twice
-      co_await refuse(stream, plain);
-      break;
-    }
-    if (request->is_asterisk() && request->method() != "OPTIONS") keep_alive = false;
-    Response res = co_await answer(state, *request);
-    auto out = to_message(std::move(res), version, keep_alive);
-    auto [wec, wn] = co_await http::async_write(stream, out, tok);
-    if (wec || !keep_alive || state->stopped) break;
+    HttpAnswer answer = co_await answer_request(state->handle, std::move(*message));
+    if (!co_await send(stream, answer) || state->stopped) break;
   }
   error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);  // best effort on the way out

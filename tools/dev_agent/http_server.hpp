@@ -7,18 +7,16 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/result.hpp>
-#include <functional>
 #include <memory>
 #include <string>
 
-#include "tools/dev_agent/request.hpp"
-#include "tools/dev_agent/response.hpp"
+#include "tools/dev_agent/http_exchange.hpp"
 
 namespace gatehouse::tools {
 
 class HttpServer {
  public:
-  using Handle = std::function<boost::asio::awaitable<Response>(const Request&)>;
+  using Handle = RequestHandler;
 
   // Binds and listens (port 0 picks a free port); the error names the address.
   static boost::system::result<std::unique_ptr<HttpServer>, std::string> listen(

@@ -5,6 +5,7 @@
 #include <future>
 
 #include "tests/integration/support/dev_agent_fixture.hpp"
+#include "tests/integration/support/raw_http.hpp"
 
 namespace gatehouse::testing {
 namespace {
@@ -48,6 +49,24 @@ TEST_F(DevAgentTest, WrongMethodIs405WithAllow) {
   const auto reg = agent_.get("/v1/agent/service/register");
   EXPECT_EQ(reg.status, 405);
   EXPECT_EQ(reg.header("Allow"), "OPTIONS,PUT");
+}
+
+// Found by fuzz/dev_agent_request: the answer to HEAD carried a body, so on a keep-alive
+// connection the next response began with the previous one's body bytes. Go writes the headers
+// (Content-Length of the body it would have sent) and no body.
+TEST_F(DevAgentTest, HeadAnswerHasNoBodyAndTheNextAnswerFollowsDirectly) {
+  const auto r = raw_http_exchange(agent_.base_url(),
+                                   "HEAD /v1/agent/self HTTP/1.1\r\nHost: a\r\n\r\n"
+                                   "GET /v1/status/leader HTTP/1.1\r\nHost: a\r\n"
+                                   "Connection: close\r\n\r\n");
+  ASSERT_TRUE(r.closed_by_peer) << r.response;
+  const auto first_end = r.response.find("\r\n\r\n");
+  ASSERT_NE(first_end, std::string::npos) << r.response;
+  EXPECT_TRUE(r.response.starts_with("HTTP/1.1 405 Method Not Allowed\r\n")) << r.response;
+  EXPECT_NE(r.response.find("Content-Length: 23\r\n"), std::string::npos) << r.response;
+  const std::string rest = r.response.substr(first_end + 4);
+  EXPECT_TRUE(rest.starts_with("HTTP/1.1 200 OK\r\n")) << rest;
+  EXPECT_TRUE(rest.ends_with("\r\n\r\n\"127.0.0.1:8300\"")) << rest;
 }
 
 TEST_F(DevAgentTest, OptionsAnswersAllow) {
