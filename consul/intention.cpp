@@ -27,7 +27,7 @@ std::string ns_or_default(const std::string& ns) {
   return ns.empty() ? std::string{kDefaultNamespace} : ns;
 }
 
-// structs.ServiceName.String() in the forms the reference gives: `ns/name`, with the partition
+// structs.ServiceName.String() in the forms Consul prints: `ns/name`, with the partition
 // in front when set, and `peer(<peer>)/ns/name` for peered sources.
 std::string qualified_name(const std::string& partition, const std::string& ns,
                            const std::string& name, const std::string& peer = {}) {

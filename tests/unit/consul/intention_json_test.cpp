@@ -13,7 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-// Reference §5.1: a legacy-created intention with every always-present and omitempty field set.
+// A legacy-created intention with every always-present and omitempty field set, as
+// GET /v1/connect/intentions/exact shows it (api/connect_intention.go Intention).
 TEST(IntentionJsonTest, LegacyIntentionRoundTrip) {
   const json reference = json::parse(R"({
     "ID": "8f246b77-f3e1-ff88-5b48-8ec93abf3e05",
@@ -89,7 +90,8 @@ TEST(IntentionJsonTest, ExactPutBodyRejectsUnknownFields) {
             "json: cannot unmarshal string into Go struct field Intention.Precedence of type int");
 }
 
-// Reference §5.5 example entry.
+// A service-intentions config entry as the docs' example shows it
+// (website/content/docs/connect/config-entries/service-intentions.mdx).
 constexpr const char* kEntry = R"({
   "Kind": "service-intentions",
   "Name": "db",

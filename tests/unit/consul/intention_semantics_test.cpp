@@ -36,7 +36,7 @@ std::vector<std::string> names(const std::vector<Intention>& v) {
   return out;
 }
 
-// Reference §6.1, all nine rows.
+// IntentionPrecedence's table, all nine rows (agent/structs/intention.go UpdatePrecedence).
 TEST(IntentionPrecedenceTest, Table) {
   struct Row {
     const char *sns, *sn, *dns, *dn;
@@ -92,7 +92,7 @@ TEST(IntentionSorterTest, PrecedenceThenLexicographicTieBreak) {
   EXPECT_EQ(ns[0].source_ns, "alpha");
 }
 
-// Reference §6.5, match-order facts.
+// Match order (agent/consul/state/intention.go IntentionMatch, IntentionPrecedenceSorter).
 TEST(IntentionMatchTest, ByDestinationIncludesWildcardsInOrder) {
   const std::vector<Intention> all{make("*", "*"), make("*", "bar"), make("*", "baz")};
   const auto got = match_intentions(all, MatchBy::destination, ServiceRef{"default", "bar", ""});
@@ -153,7 +153,8 @@ const DecisionDefaults kAclOff{std::nullopt, true};
 const DecisionDefaults kAclDeny{std::nullopt, false};
 const DecisionDefaults kAclAllow{std::nullopt, true};
 
-// Reference §6.5 rows 1-26 (27 is an end-to-end connection test).
+// Authorize decisions for the cases of agent/agent_endpoint_test.go TestAgentConnectAuthorize*
+// and the docs' precedence examples (an end-to-end connection case lives in the proxy tests).
 TEST(IntentionDecisionTest, ReferenceTable) {
   const auto web_db_allow = from_entries({entry("db", {src("web", "allow")})});
   const auto web_db_deny = from_entries({entry("db", {src("web", "deny")})});

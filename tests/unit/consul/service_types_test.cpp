@@ -16,7 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-// Reference §8.2, verbatim.
+// GET /v1/agent/service/<id> for a sidecar proxy, as a Consul agent answers it
+// (api/agent.go AgentService).
 constexpr const char* kAgentService = R"({
   "Kind": "connect-proxy", "ID": "web-sidecar-proxy", "Service": "web-sidecar-proxy",
   "Tags": [], "Meta": {}, "Port": 21000, "Address": "",
@@ -65,7 +66,7 @@ TEST(AgentServiceTest, ServicesMapDecodes) {
   EXPECT_EQ(m->at("web-sidecar-proxy").port, 21000);
 }
 
-// Reference §8.1, verbatim.
+// GET /v1/health/connect/<service>, as a Consul agent answers it (api/health.go ServiceEntry).
 constexpr const char* kHealthConnect = R"([
   {
     "Node": {"ID": "2f1c7c0e-5a7b-4e6b-9a43-6d0f2b8f7a10", "Node": "node-b", "Address": "10.0.0.12",
