@@ -1,6 +1,6 @@
 #pragma once
-// An intention as the intention endpoints show it (structs.Intention / api.Intention, reference
-// §5.1). Since Consul 1.9 intentions are views over service-intentions config entries
+// An intention as the intention endpoints show it (agent/structs/intention.go Intention,
+// api/connect_intention.go). Since Consul 1.9 intentions are views over service-intentions config entries
 // (consul/service_intentions_entry.hpp).
 
 #include <cstdint>
