@@ -20,6 +20,8 @@
 //   3 write 2-byte len (≤ 16384, generated) 4 flip byte at offset (xor nonzero) of the unsent
 //   5 drop n+1 bytes       6 inject len+1 bytes (from the input) before the unsent
 //   7 close_notify         8 key update     9 app closes its side    10 half-close now
+//   11 caller stops / resumes reading        12 app stops / resumes reading
+// (both read again once the caller's bytes are exhausted: slow readers, not dead ones)
 // Before each operation the server runs until it waits, and the caller reads what it got (its
 // handshake progresses by itself).
 //
@@ -44,6 +46,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
@@ -72,7 +75,7 @@ using namespace gatehouse::proxy;
 using namespace std::chrono_literals;
 namespace tls = gatehouse::tls;
 
-constexpr int kOps = 11;
+constexpr int kOps = 13;
 constexpr std::size_t kMaxHandlers = 100'000;
 constexpr int kMaxCancels = 4;
 // Every deadline of the data path is this far away: only the drain's cancellation ends a wait.
@@ -126,7 +129,7 @@ class Input {
 struct Unit {
   char byte;
   std::int64_t offset;  // in the client's output; -1: injected
-  bool flipped = false;
+  char original;        // what the client wrote there (two flips of one bit restore it)
 };
 
 struct AppRecord {
@@ -156,7 +159,7 @@ class Caller {
   // Reads what the server sent and lets the client act on it (handshake, tickets, key updates,
   // the echo, the server's close_notify).
   void pump() {
-    if (fd_ >= 0) {
+    if (fd_ >= 0 && !reading_paused_) {
       std::array<char, 16384> buf{};
       for (;;) {
         const ssize_t n = ::recv(fd_, buf.data(), buf.size(), MSG_DONTWAIT);
@@ -177,7 +180,7 @@ class Caller {
     if (sent <= 0) return;
     for (ssize_t i = 0; i < sent; ++i) {
       const Unit& u = unsent_.front();
-      if (!deviated_ && u.offset == static_cast<std::int64_t>(intact_) && !u.flipped) {
+      if (!deviated_ && u.offset == static_cast<std::int64_t>(intact_) && u.byte == u.original) {
         ++intact_;
       } else {
         deviated_ = true;
@@ -204,13 +207,12 @@ class Caller {
     if (unsent_.empty()) return;
     Unit& u = unsent_[at % unsent_.size()];
     u.byte = static_cast<char>(static_cast<std::uint8_t>(u.byte) ^ (mask | 1U));
-    u.flipped = true;
   }
   void drop(std::size_t n) {
     for (std::size_t i = 0; i < n && !unsent_.empty(); ++i) unsent_.pop_front();
   }
   void inject(std::string_view bytes) {
-    for (auto it = bytes.rbegin(); it != bytes.rend(); ++it) unsent_.push_front({*it, -1, false});
+    for (auto it = bytes.rbegin(); it != bytes.rend(); ++it) unsent_.push_front({*it, -1, *it});
   }
   void close_notify() {
     if (!handshake_done_ || failed_) return;
@@ -234,6 +236,8 @@ class Caller {
     write_closed_ = true;
   }
   bool closed() const { return fd_ < 0; }
+  void pause_reading(bool on) { reading_paused_ = on; }
+  bool reading_paused() const { return reading_paused_; }
 
   // The plaintext of every application record that reached the server intact.
   std::string intact_plaintext() const {
@@ -283,8 +287,8 @@ class Caller {
       const int n = BIO_read(out_, buf.data(), static_cast<int>(buf.size()));
       if (n <= 0) break;
       for (int i = 0; i < n; ++i) {
-        unsent_.push_back(
-            {buf[static_cast<std::size_t>(i)], static_cast<std::int64_t>(produced_++), false});
+        const char byte = buf[static_cast<std::size_t>(i)];
+        unsent_.push_back({byte, static_cast<std::int64_t>(produced_++), byte});
       }
     }
   }
@@ -302,6 +306,7 @@ class Caller {
   bool handshake_done_ = false;
   bool failed_ = false;
   bool write_closed_ = false;
+  bool reading_paused_ = false;
 };
 
 // ---- The server side: serve_inbound's TLS steps around relay_and_close ------------------------
@@ -347,14 +352,25 @@ net::awaitable<void> serve(tcp::socket socket, tcp::socket app, SSL_CTX* ctx, Se
 
 struct App {
   tcp::socket socket;
+  net::steady_timer gate;  // waited on while paused; cancelled to resume
   std::string received;
   bool write_closed = false;
+  bool paused = false;
   bool done = false;
+
+  void pause(bool on) {
+    paused = on;
+    if (!on) gate.cancel();
+  }
 };
 
 net::awaitable<void> echo(App& app) {
   std::array<char, 4096> buf{};
   for (;;) {
+    while (app.paused) {
+      app.gate.expires_at(net::steady_timer::time_point::max());
+      co_await app.gate.async_wait(tok);
+    }
     auto [ec, n] = co_await app.socket.async_read_some(net::buffer(buf), tok);
     app.received.append(buf.data(), n);
     if (ec) break;
@@ -426,7 +442,7 @@ class Run {
     server_socket.assign(tcp::v4(), caller_pair[1]);
     tcp::socket relay_app{io_};
     relay_app.assign(tcp::v4(), app_pair[0]);
-    App app{tcp::socket{io_}, {}, false, false};
+    App app{tcp::socket{io_}, net::steady_timer{io_}, {}, false, false, false};
     app.socket.assign(tcp::v4(), app_pair[1]);
 
     net::cancellation_signal drain;
@@ -485,11 +501,19 @@ class Run {
             app_closed_first = !outcome_.done;
           }
           break;
-        default:
+        case 10:
           caller.half_close();
+          break;
+        case 11:
+          caller.pause_reading(!caller.reading_paused());
+          break;
+        default:
+          app.pause(!app.paused);
           break;
       }
     }
+    caller.pause_reading(false);
+    app.pause(false);
     settle(caller);
 
     // The caller's bytes are exhausted: it closes, or falls silent and the drain cancels.

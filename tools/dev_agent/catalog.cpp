@@ -58,6 +58,15 @@ std::string lower(std::string s) {
   return s;
 }
 
+// When a TTL check refreshed at `now` lapses. Go's durations reach ~292 years, past the end of
+// the steady clock's range from any `now` but its epoch: such a TTL never lapses (Consul's timer
+// for it never fires), where the plain sum would overflow.
+Catalog::Clock::time_point ttl_deadline(Catalog::Clock::time_point now,
+                                        Catalog::Clock::duration ttl) {
+  if (ttl > Catalog::Clock::time_point::max() - now) return Catalog::Clock::time_point::max();
+  return now + ttl;
+}
+
 // Go's FNV-1a 64 over the service's JSON, printed as 16 lowercase hex digits: opaque to clients,
 // it changes exactly when the definition does.
 std::string content_hash(const AgentService& s) {
@@ -306,7 +315,7 @@ void Catalog::add_checks(StoreWrite& w, const AgentService& service,
     c.check.create_index = c.check.modify_index = w.index;
     if (c.check.type == "ttl") {
       c.ttl = std::chrono::duration_cast<Clock::duration>(*consul::parse_go_duration(def.ttl));
-      c.expires = Clock::now() + *c.ttl;
+      c.expires = ttl_deadline(Clock::now(), *c.ttl);
       c.check.status = def.status.empty() ? std::string{consul::kHealthCritical} : def.status;
     } else if (c.check.type == "alias") {
       c.alias_service = def.alias_service;
@@ -433,7 +442,7 @@ std::optional<HttpError> Catalog::update_ttl_check(const std::string& check_id,
     return HttpError::internal("CheckID \"" + check_id + "\" does not have associated TTL");
   }
   auto& c = it->second;
-  c.expires = Clock::now() + *c.ttl;
+  c.expires = ttl_deadline(Clock::now(), *c.ttl);
   // An update that changes nothing is not synced to the catalog (no new index).
   auto w = store_.begin();
   set_check_state(w, c, std::string{status}, std::move(output));

@@ -87,6 +87,20 @@ TEST_F(CatalogTest, TtlCheckLapsesToCriticalAndBumpsIndex) {
   EXPECT_FALSE(catalog_.next_ttl_expiry());
 }
 
+// Go's largest durations as a TTL overflowed `now + TTL` (UBSan under fuzz/dev_agent_request;
+// reproducer fuzz/regressions/dev_agent_request/ttl_beyond_the_clock): the check lapsed at once,
+// or worse. It must simply never lapse.
+TEST_F(CatalogTest, ATtlBeyondTheClocksRangeNeverLapses) {
+  ASSERT_FALSE(catalog_.register_service(
+      registration(R"({"Name":"web","Port":8080,"Check":{"TTL":"2562047h47m16s"}})"), false));
+  ASSERT_FALSE(catalog_.update_ttl_check("service:web", "passing", "ok"));
+  const auto lapse = catalog_.next_ttl_expiry();
+  ASSERT_TRUE(lapse);
+  EXPECT_EQ(*lapse, Catalog::Clock::time_point::max());
+  catalog_.expire_ttl_checks(Catalog::Clock::now() + std::chrono::hours{24 * 365});
+  EXPECT_EQ(catalog_.checks().at("service:web").status, "passing");
+}
+
 TEST_F(CatalogTest, ValidationTexts) {
   auto e = catalog_.register_service(registration(R"({"Port":1})"), false);
   ASSERT_TRUE(e);
@@ -120,7 +134,6 @@ TEST(ParseGoBool, AcceptsStrconvForms) {
   EXPECT_FALSE(parse_go_bool("yes"));
 }
 
-
 // agent/consul/state/catalog.go: a service view reports its own entries' index; another
 // service's registration leaves it, and its watch keys, where they were.
 TEST_F(CatalogTest, ServiceViewsKeepTheirOwnIndex) {
@@ -129,8 +142,7 @@ TEST_F(CatalogTest, ServiceViewsKeepTheirOwnIndex) {
   const auto health = catalog_.check_service_nodes("db", {});
   const auto connect = catalog_.check_connect_service_nodes("db");
   const auto before_watch = store_.key_values(connect.watch);
-  ASSERT_FALSE(
-      catalog_.register_service(registration(R"({"Name":"web2","Port":9090})"), false));
+  ASSERT_FALSE(catalog_.register_service(registration(R"({"Name":"web2","Port":9090})"), false));
   EXPECT_EQ(catalog_.check_service_nodes("db", {}).index, health.index);
   EXPECT_EQ(catalog_.check_connect_service_nodes("db").index, connect.index);
   EXPECT_EQ(store_.key_values(connect.watch), before_watch);
