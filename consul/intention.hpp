@@ -1,7 +1,7 @@
 #pragma once
 // An intention as the intention endpoints show it (agent/structs/intention.go Intention,
-// api/connect_intention.go). Since Consul 1.9 intentions are views over service-intentions config entries
-// (consul/service_intentions_entry.hpp).
+// api/connect_intention.go). Since Consul 1.9 intentions are views over service-intentions
+// config entries (consul/service_intentions_entry.hpp).
 
 #include <cstdint>
 #include <map>
