@@ -1,10 +1,11 @@
 #pragma once
 // Authorization by the local agent: POST /v1/agent/connect/authorize per connection, as Consul's
-// Go SDK does (connect/service.go, api/agent.go ConnectAuthorize). Any failure to get an answer denies (fail closed) with a reason
-// starting `authz_unavailable:` that names what happened: `the agent answered status 500: <Consul's
-// text>`, `invalid JSON in the agent's answer: …`, `timed out after N ms (…)` (also an answer that
-// stalls mid-body), `the agent could not be asked: connect_failed: …`. Nothing is cached: the
-// next connection asks again, so an agent that recovers authorizes at once.
+// Go SDK does (connect/service.go, api/agent.go ConnectAuthorize). Any failure to get an answer
+// denies (fail closed) with a reason starting `authz_unavailable:` that names what happened: `the
+// agent answered status 500: <Consul's text>`, `invalid JSON in the agent's answer: …`, `timed out
+// after N ms (…)` (also an answer that stalls mid-body), `the agent could not be asked:
+// connect_failed: …`. Nothing is cached: the next connection asks again, so an agent that
+// recovers authorizes at once.
 // One per worker: its HttpClient runs on that worker's io_context.
 
 #include <boost/asio/any_io_executor.hpp>
