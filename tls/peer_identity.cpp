@@ -30,6 +30,10 @@ Result peer_identity(SSL* ssl) {
     return fail(std::string{"peer certificate not verified: "} +
                 X509_verify_cert_error_string(verify));
   }
+  return leaf_identity(leaf);
+}
+
+Result leaf_identity(const X509* leaf) {
   // A resumed session skips verification: its certificate must still be within its validity.
   if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0) {
     return fail("peer certificate has expired");

@@ -20,6 +20,10 @@ struct PeerIdentity {
 // not verified: <why>", "peer certificate has N URI SANs, expected exactly 1", or the parse reason.
 boost::system::result<PeerIdentity, std::string> peer_identity(SSL* ssl);
 
+// The checks peer_identity() applies to the verified leaf itself: still within its validity,
+// exactly one URI SAN, a SPIFFE ID Consul would issue. Same reasons as above.
+boost::system::result<PeerIdentity, std::string> leaf_identity(const X509* leaf);
+
 // Consul's outbound check (connect/tls.go verifyServerCertMatchesURI): the expected service URI,
 // with its trust domain replaced by the presented one, must equal the presented URI ignoring
 // case. Error: "peer certificate mismatch got <presented>, want <expected>".

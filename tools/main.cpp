@@ -13,6 +13,7 @@
 #include "tools/dev_agent/dev_agent_main.hpp"
 #include "tools/echo_app/echo_main.hpp"
 #include "tools/intention/intention_main.hpp"
+#include "tools/option_error.hpp"
 #include "tools/probe/probe_main.hpp"
 #include "tools/proxy/proxy_main.hpp"
 #include "tools/subcommand.hpp"
@@ -46,8 +47,8 @@ std::optional<std::string> non_utf8_argument(std::span<char* const> args) {
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string_view arg = args[i];
     if (!gatehouse::tools::is_valid_utf8(arg)) {
-      return "argument " + std::to_string(i) + " (\"" + gatehouse::tools::replace_invalid_utf8(arg) +
-             "\") is not valid UTF-8";
+      return "argument " + std::to_string(i) + " (\"" +
+             gatehouse::tools::replace_invalid_utf8(arg) + "\") is not valid UTF-8";
     }
   }
   return std::nullopt;
@@ -57,6 +58,9 @@ std::optional<std::string> non_utf8_argument(std::span<char* const> args) {
 int run_guarded(const Subcommand& command, std::span<char* const> args) {
   try {
     return command.run(args);
+  } catch (const boost::program_options::error& e) {
+    // Not what(): it can loop forever on an argument that looks like its placeholders.
+    std::fprintf(stderr, "Error: %s\n", gatehouse::tools::option_error_text(e).c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "Error: %s\n", e.what());
   } catch (...) {

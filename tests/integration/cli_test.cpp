@@ -58,5 +58,35 @@ TEST(Cli, NonUtf8ArgumentIsRefusedForEverySubcommand) {
   }
 }
 
+// Regression: Boost.Program_options' what() replaces its %placeholders% until none is left, so an
+// argument that contains one (here as an unknown flag, or as a bad value) used to hang every
+// subcommand. Each must refuse it at once and show it as typed.
+TEST(Cli, PlaceholderLookalikeArgumentsAreRefusedNotHung) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const std::string unknown = "unrecognised option '-%canonical_option%x'";
+  const std::vector<Case> cases{
+      {{"proxy", "-%canonical_option%x"}, unknown},
+      {{"proxy", "-workers", "%value%"},
+       "the argument ('%value%') for option '--workers' is invalid"},
+      {{"probe", "-%canonical_option%x"}, unknown},
+      {{"dev-agent", "-%canonical_option%x"}, unknown},
+      {{"echo", "-%canonical_option%x"}, unknown},
+      {{"demo", "-%canonical_option%x"}, unknown},
+      {{"intention", "create", "-%canonical_option%x"}, unknown},
+      {{"intention", "check", "-%prefix%", "web", "db"}, "unrecognised option '-%prefix%'"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv{GATEHOUSE_BINARY};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    const auto r = run_command(argv);
+    EXPECT_NE(r.exit_code, 0) << c.args[0];
+    EXPECT_NE(r.err.find(c.error), std::string::npos) << c.args[0] << ": " << r.err;
+    EXPECT_EQ(r.out, "") << c.args[0];
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse::testing

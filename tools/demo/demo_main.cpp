@@ -4,34 +4,48 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
-#include "tools/duration_flag.hpp"
 #include "consul/http_client.hpp"
 #include "tools/demo/demo.hpp"
 #include "tools/demo/interrupt_signals.hpp"
+#include "tools/duration_flag.hpp"
+#include "tools/option_error.hpp"
 
 namespace gatehouse::tools {
 
 namespace po = boost::program_options;
 
-int run_demo(std::span<char* const> args) {
-  DemoOptions options;
-  std::string settle = "3s";  // see gatehouse probe's -settle
-  std::string log_dir;
+namespace {
+
+constexpr std::string_view kDefaultSettle = "3s";  // see gatehouse probe's -settle
+
+po::options_description describe(DemoCommandLine& c, std::string& settle) {
   po::options_description d{
       "Usage: gatehouse demo [options]\n\n"
       "  Starts a dev agent and three services (web, api, db) with Gatehouse sidecars, then\n"
       "  walks through create, list, update and delete of an intention with real traffic and\n"
       "  ends with the probe's matrix. Exit 0 when every observation matched.\n\nOptions"};
-  d.add_options()("help,h", po::bool_switch(&options.help), "Show this help.")(
-      "keep", po::bool_switch(&options.keep),
+  d.add_options()("help,h", po::bool_switch(&c.options.help), "Show this help.")(
+      "keep", po::bool_switch(&c.options.keep),
       "Leave everything running at the end (until Ctrl-C) and print what to try next.")(
       "settle", po::value(&settle)->default_value(settle),
       "The probe's settle window (see gatehouse probe -h).")(
-      "log-dir", po::value(&log_dir),
+      "log-dir", po::value(&c.log_dir),
       "Directory for the children's logs (default: a new temp dir).");
+  return d;
+}
+
+}  // namespace
+
+boost::system::result<DemoCommandLine, std::string> parse_demo_options(
+    std::span<char* const> args) {
+  using R = boost::system::result<DemoCommandLine, std::string>;
+  DemoCommandLine c;
+  std::string settle{kDefaultSettle};
+  const auto d = describe(c, settle);
   try {
     po::variables_map vm;
     auto parsed =
@@ -41,26 +55,41 @@ int run_demo(std::span<char* const> args) {
             .run();
     for (const auto& opt : parsed.options) {
       if (opt.unregistered || opt.position_key >= 0) {
-        std::cerr << "gatehouse demo: Should have no non-flag arguments.\n";
-        return 1;
+        return R{boost::system::in_place_error, "Should have no non-flag arguments."};
       }
     }
     po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "gatehouse demo: " << e.what() << "\n";
+    return R{boost::system::in_place_error, option_error_text(e)};
+  }
+  if (c.options.help) return c;
+  const auto window = parse_positive_duration_flag("settle", settle);
+  if (!window) return R{boost::system::in_place_error, window.error()};
+  c.options.settle = *window;
+  return c;
+}
+
+std::string demo_usage() {
+  DemoCommandLine c;
+  std::string settle{kDefaultSettle};
+  std::ostringstream out;
+  out << describe(c, settle);
+  return out.str();
+}
+
+int run_demo(std::span<char* const> args) {
+  auto parsed = parse_demo_options(args);
+  if (!parsed) {
+    std::cerr << "gatehouse demo: " << parsed.error() << "\n";
     return 1;
   }
-  if (options.help) {
-    std::cout << d;
+  if (parsed->options.help) {
+    std::cout << demo_usage();
     return 0;
   }
-  const auto window = parse_positive_duration_flag("settle", settle);
-  if (!window) {
-    std::cerr << "gatehouse demo: " << window.error() << "\n";
-    return 1;
-  }
-  options.settle = *window;
+  const DemoOptions& options = parsed->options;
+  std::string log_dir = parsed->log_dir;
 
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);

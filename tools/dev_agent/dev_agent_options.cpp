@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include "tools/option_error.hpp"
+
 namespace gatehouse::tools {
 
 namespace po = boost::program_options;
@@ -65,7 +67,7 @@ boost::system::result<DevAgentOptions, std::string> parse_dev_agent_options(
     po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    return fail(e.what());
+    return fail(option_error_text(e));
   }
   if (o.acl_default_policy != "allow" && o.acl_default_policy != "deny") {
     return fail("-acl-default-policy must be allow or deny, got \"" + o.acl_default_policy + "\"");

@@ -17,9 +17,11 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tools/option_error.hpp"
 #include "tools/proxy/proxy_options.hpp"
 
 namespace gatehouse::tools {
@@ -34,13 +36,6 @@ namespace {
 
 // The completion token is named `tok` throughout, as in proxy/asio_types.hpp.
 constexpr auto tok = net::as_tuple(net::use_awaitable);  // NOLINT(readability-identifier-naming)
-
-struct EchoOptions {
-  std::string listen = "127.0.0.1:0";
-  std::string name = "echo";
-  bool http = false;
-  bool help = false;
-};
 
 void line(const std::string& text) {
   std::printf("%s\n", text.c_str());
@@ -108,15 +103,20 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, EchoOptions options) {
   }
 }
 
-}  // namespace
-
-int run_echo(std::span<char* const> args) {
-  EchoOptions o;
+po::options_description describe(EchoOptions& o) {
   po::options_description d{"Usage: gatehouse echo [options]\n\nOptions"};
   d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
       "listen", po::value(&o.listen)->default_value(o.listen), "host:port (port 0: a free port).")(
       "http", po::bool_switch(&o.http), "Answer HTTP requests instead of echoing.")(
       "name", po::value(&o.name)->default_value(o.name), "Service name in HTTP answers.");
+  return d;
+}
+
+}  // namespace
+
+boost::system::result<EchoOptions, std::string> parse_echo_options(std::span<char* const> args) {
+  EchoOptions o;
+  const auto d = describe(o);
   try {
     namespace style = po::command_line_style;
     po::variables_map vm;
@@ -127,11 +127,27 @@ int run_echo(std::span<char* const> args) {
               vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    std::cerr << "gatehouse echo: " << e.what() << "\n";
+    return {boost::system::in_place_error, option_error_text(e)};
+  }
+  return o;
+}
+
+std::string echo_usage() {
+  EchoOptions o;
+  std::ostringstream out;
+  out << describe(o);
+  return out.str();
+}
+
+int run_echo(std::span<char* const> args) {
+  const auto parsed = parse_echo_options(args);
+  if (!parsed) {
+    std::cerr << "gatehouse echo: " << parsed.error() << "\n";
     return 1;
   }
+  const EchoOptions& o = *parsed;
   if (o.help) {
-    std::cout << d;
+    std::cout << echo_usage();
     return 0;
   }
   const auto where = parse_host_port(o.listen);

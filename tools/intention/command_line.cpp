@@ -7,6 +7,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "tools/option_error.hpp"
+
 namespace gatehouse::tools {
 
 namespace po = boost::program_options;
@@ -58,7 +60,7 @@ std::optional<int> CommandLine::parse(std::span<const std::string> args, CliIo& 
     po::store(parsed, flags_);
     po::notify(flags_);
   } catch (const po::error& e) {
-    io.err << e.what() << "\n\n" << usage();
+    io.err << option_error_text(e) << "\n\n" << usage();
     return flag_error_exit;
   }
   if (help_) {

@@ -32,7 +32,7 @@ boost::system::result<ExpectPolicy, std::string> ExpectPolicy::parse(std::string
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e400
     return fail("", e.what());
   }
   if (!doc.is_object()) {

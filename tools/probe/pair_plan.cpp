@@ -6,8 +6,9 @@ namespace gatehouse::tools {
 
 std::vector<std::string> sorted_unique(std::vector<std::string> names) {
   std::ranges::sort(names);
-  const auto dup = std::ranges::unique(names);
-  names.erase(dup.begin(), dup.end());
+  // std::unique, not std::ranges::unique: clang 14 cannot instantiate the std::ranges::subrange
+  // that the ranges form returns with libstdc++ 12 (the fuzz preset builds this file with clang).
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
 }
 

@@ -5,6 +5,7 @@
 
 #include "consul/failure.hpp"
 #include "tools/duration_flag.hpp"
+#include "tools/option_error.hpp"
 
 namespace gatehouse::tools {
 
@@ -50,7 +51,6 @@ po::options_description describe(ProbeOptions& o, RawFlags& f) {
   return d;
 }
 
-
 }  // namespace
 
 boost::system::result<ProbeOptions, std::string> parse_probe_options(std::span<char* const> args,
@@ -72,7 +72,7 @@ boost::system::result<ProbeOptions, std::string> parse_probe_options(std::span<c
     po::store(parsed, vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    return Failure{e.what()};
+    return Failure{option_error_text(e)};
   }
   if (o.help) return o;
 

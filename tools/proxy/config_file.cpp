@@ -303,6 +303,13 @@ std::string syntax_error(std::string_view name, const json::parse_error& e) {
          ": invalid JSON: " + rest.substr(colon + 2);
 }
 
+// nlohmann's text without its "[json.exception.<kind>.<id>] " prefix.
+std::string detail_of(const json::exception& e) {
+  const std::string_view what = e.what();
+  const auto end = what.find("] ");
+  return std::string{end == std::string_view::npos ? what : what.substr(end + 2)};
+}
+
 }  // namespace
 
 po::parsed_options ConfigFile::as_parsed_options(const po::options_description& description) const {
@@ -319,6 +326,9 @@ boost::system::result<ConfigFile, std::string> parse_config_file(std::string_vie
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     return R{boost::system::in_place_error, syntax_error(name, e)};
+  } catch (const json::out_of_range& e) {
+    // A number beyond double (1e400): "[json.exception.out_of_range.406] number overflow ...".
+    return R{boost::system::in_place_error, std::string{name} + ": invalid JSON: " + detail_of(e)};
   }
   try {
     return read_document(doc);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/duration_flag.hpp"
+#include "tools/option_error.hpp"
 #include "tools/proxy/config_file.hpp"
 #include "tools/proxy/upstream_flag.hpp"
 
@@ -72,8 +73,7 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "max-connections",
       po::value(&o.config.max_connections)->default_value(o.config.max_connections),
       "Open connections (inbound and upstream) beyond this are closed at once.")(
-      "max-handshakes",
-      po::value(&o.config.max_handshakes)->default_value(o.config.max_handshakes),
+      "max-handshakes", po::value(&o.config.max_handshakes)->default_value(o.config.max_handshakes),
       "TLS handshakes in progress at once on the public listener (shared out among the "
       "workers); callers beyond this are closed at once.")(
       "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
@@ -102,7 +102,6 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
   return d;
 }
 
-
 // -service, -service-addr, -listen, -upstream: the whole configuration from flags.
 boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
                                                           proxy::ProxyConfig& config);
@@ -115,22 +114,33 @@ boost::system::result<proxy::HostPort, std::string> parse_host_port(std::string_
     return R{boost::system::in_place_error,
              "address " + std::string{text} + ": " + std::string{why}};
   };
+  // Go's net.SplitHostPort, step by step (net/ipsock.go), including its refusal of stray brackets.
+  const auto last_colon = text.rfind(':');
+  if (last_colon == std::string_view::npos) return err("missing port in address");
   std::string_view host;
-  std::string_view port;
-  if (!text.empty() && text.front() == '[') {
+  std::size_t no_open_from = 0;   // no '[' from here on
+  std::size_t no_close_from = 0;  // no ']' from here on
+  if (text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos) return err("missing ']' in address");
+    if (close + 1 == text.size()) return err("missing port in address");
+    if (close + 1 != last_colon) {
+      return err(text[close + 1] == ':' ? "too many colons in address" : "missing port in address");
+    }
     host = text.substr(1, close - 1);
-    const auto rest = text.substr(close + 1);
-    if (rest.empty() || rest.front() != ':') return err("missing port in address");
-    port = rest.substr(1);
+    no_open_from = 1;
+    no_close_from = close + 1;
   } else {
-    const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return err("missing port in address");
-    host = text.substr(0, colon);
+    host = text.substr(0, last_colon);
     if (host.find(':') != std::string_view::npos) return err("too many colons in address");
-    port = text.substr(colon + 1);
   }
+  if (text.find('[', no_open_from) != std::string_view::npos) {
+    return err("unexpected '[' in address");
+  }
+  if (text.find(']', no_close_from) != std::string_view::npos) {
+    return err("unexpected ']' in address");
+  }
+  const std::string_view port = text.substr(last_colon + 1);
   unsigned value = 0;
   const auto* end = port.data() + port.size();
   const auto [ptr, ec] = std::from_chars(port.data(), end, value);
@@ -166,7 +176,7 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    return fail(e.what());
+    return fail(option_error_text(e));
   }
   if (o.help) return o;
 

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "consul/agent_service_registration.hpp"
 #include "consul/authorize.hpp"
+#include "consul/ca_root.hpp"
 #include "consul/intention.hpp"
 #include "consul/raw_json.hpp"
 
@@ -53,6 +58,23 @@ TEST(JsonDecodeTest, InvalidCharacter) {
   const auto r = decode_json<AuthorizeRequest>("xyz", kStrictBody);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), "invalid character 'x' looking for beginning of value");
+}
+
+// Go's quoteChar: a control byte is escaped (the text stays one line), a byte from 0x80 is
+// shown as the rune U+0080..U+00FF.
+TEST(JsonDecodeTest, InvalidCharacterIsQuotedLikeGo) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"\x01", R"('\x01')"},   {"\n\x7f", R"('\x7f')"}, {"\xff", "'\xc3\xbf'"},
+      {"\x85", R"('\u0085')"}, {"'", R"('\'')"},        {"\\", R"('\\')"},
+  };
+  for (const auto& [body, quoted] : cases) {
+    const auto r = decode_json<AuthorizeRequest>(body, kStrictBody);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), "invalid character " + quoted + " looking for beginning of value");
+  }
+  const auto in_string = decode_json<AuthorizeRequest>("{\"Target\":\"a\nb\"}", kStrictBody);
+  ASSERT_FALSE(in_string);
+  EXPECT_EQ(in_string.error().find('\n'), std::string::npos) << in_string.error();
 }
 
 TEST(JsonDecodeTest, WrongTypeNamesGoStructField) {
@@ -131,6 +153,40 @@ TEST(JsonDecodeTest, NumbersOutOfRangeCarryTheLiteral) {
   EXPECT_EQ(r.error(),
             "json: cannot unmarshal number -1 into Go struct field Intention.CreateIndex of type "
             "uint64");
+}
+
+// nlohmann refuses numbers beyond double while parsing (out_of_range, not parse_error); that must
+// come back as a decode error, not escape as an exception.
+TEST(JsonDecodeTest, NumberBeyondDoubleIsADecodeError) {
+  const auto r = decode_json<CaRoot>(R"({"CreateIndex":1e400})", kLenientResponse);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), "json: number 1e400 is out of range");
+
+  const std::string digits(400, '9');
+  const auto long_literal =
+      decode_json<Intention>(R"({"CreateIndex":)" + digits + "}", kStrictBody);
+  ASSERT_FALSE(long_literal);
+  EXPECT_EQ(long_literal.error(), "json: number " + digits.substr(0, 40) + "... is out of range");
+}
+
+TEST(JsonDecodeTest, IntegerBeyondUint64IsATypeError) {
+  const auto r = decode_json<CaRoot>(R"({"CreateIndex":18446744073709551616})", kLenientResponse);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(
+      r.error().starts_with("json: cannot unmarshal number 1.8446744073709552e+19 into "
+                            "Go struct field CARoot.CreateIndex of type uint64"))
+      << r.error();
+}
+
+// A duration given as a number of nanoseconds beyond int64 converts like Go on amd64 (to the
+// minimum int64) instead of overflowing in C++.
+TEST(JsonDecodeTest, DurationNumberBeyondInt64) {
+  const auto r = decode_json<AgentServiceRegistration>(
+      R"({"Name":"web","Check":{"TTL":1e300,"Interval":-1e19}})", kLenientResponse);
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_TRUE(r->check.has_value());
+  EXPECT_EQ(r->check->ttl, "-2562047h47m16.854775808s");
+  EXPECT_EQ(r->check->interval, "-2562047h47m16.854775808s");
 }
 
 TEST(JsonDecodeTest, NestedErrorsNameInnermostStructAndFullPath) {

@@ -195,6 +195,11 @@ TEST(ConfigFile, TheDocumentMustBeAnObject) {
   EXPECT_EQ(error_of("[1, 2]"), "web.json: /: expected a JSON object, got [1,2]");
 }
 
+TEST(ConfigFile, NumberBeyondDoubleIsAnError) {
+  EXPECT_EQ(error_of(R"({"workers": 1e400})"),
+            "web.json: invalid JSON: number overflow parsing '1e400'");
+}
+
 TEST(ConfigFile, SyntaxErrorsGiveLineAndColumn) {
   EXPECT_EQ(error_of("{\n  \"service\": \"web\",\n  oops\n}"),
             "web.json: line 3, column 3: invalid JSON: syntax error while parsing object key - "

@@ -204,6 +204,16 @@ TEST(ParseHostPort, GoSplitHostPortForms) {
   EXPECT_EQ(*parse_host_port("127.0.0.1:0"), (proxy::HostPort{"127.0.0.1", 0}));
   EXPECT_EQ(parse_host_port("a:b:1").error(), "address a:b:1: too many colons in address");
   EXPECT_EQ(parse_host_port("h:70000").error(), "address h:70000: invalid port \"70000\"");
+  // Go's SplitHostPort refuses stray brackets; accepting them made "[[x]:1" a host that cannot
+  // be written back as host:port (found by fuzz_flag_values).
+  EXPECT_EQ(parse_host_port("[[x]:1").error(), "address [[x]:1: unexpected '[' in address");
+  EXPECT_EQ(parse_host_port("a[b:1").error(), "address a[b:1: unexpected '[' in address");
+  EXPECT_EQ(parse_host_port("a]b:1").error(), "address a]b:1: unexpected ']' in address");
+  EXPECT_EQ(parse_host_port("[::1]x:1").error(), "address [::1]x:1: missing port in address");
+  EXPECT_EQ(parse_host_port("[::1]:1:2").error(), "address [::1]:1:2: too many colons in address");
+  EXPECT_EQ(parse_host_port("[::1]").error(), "address [::1]: missing port in address");
+  EXPECT_EQ(parse_host_port("[::1:80").error(), "address [::1:80: missing ']' in address");
+  EXPECT_EQ(*parse_host_port("[]:80"), (proxy::HostPort{"", 80}));
 }
 
 }  // namespace

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
+#include "tls/certificate.hpp"
+#include "tls/certificate_authority.hpp"
+
 namespace gatehouse::tls {
 namespace {
 
@@ -47,6 +52,37 @@ TEST(VerifyServerIdentity, OtherDatacenterOrNamespaceFails) {
                                       expected_db()));
   EXPECT_FALSE(verify_server_identity(parse("spiffe://aaaa.consul/agent/client/dc/dc1/id/db"),
                                       expected_db()));
+}
+
+// leaf_identity: the checks on the leaf itself, without a TLS session.
+X509Ptr issue(const SpiffeId& id, std::chrono::system_clock::time_point now) {
+  auto ca = CertificateAuthority::create({.cluster_id = "11111111-2222-3333-4444-555555555555"},
+                                         std::chrono::system_clock::now());
+  EXPECT_TRUE(ca.has_value());
+  auto leaf = ca->issue_leaf(id, std::chrono::hours{1}, now, 0x3c);
+  EXPECT_TRUE(leaf.has_value());
+  auto chain = parse_pem_chain(leaf->cert_pem);
+  EXPECT_TRUE(chain.has_value());
+  return std::move(chain->front());
+}
+
+TEST(LeafIdentity, ServiceLeafGivesItsIdentityAndSerial) {
+  const auto id =
+      SpiffeId::for_service("11111111-2222-3333-4444-555555555555.consul", "dc1", "web");
+  const auto cert = issue(id, std::chrono::system_clock::now());
+  const auto identity = leaf_identity(cert.get());
+  ASSERT_TRUE(identity.has_value()) << identity.error();
+  EXPECT_EQ(identity->id, id);
+  EXPECT_EQ(identity->serial_hex, "3c");
+}
+
+TEST(LeafIdentity, ExpiredLeafIsRefused) {
+  const auto id =
+      SpiffeId::for_service("11111111-2222-3333-4444-555555555555.consul", "dc1", "web");
+  const auto cert = issue(id, std::chrono::system_clock::now() - std::chrono::hours{2});
+  const auto identity = leaf_identity(cert.get());
+  ASSERT_FALSE(identity.has_value());
+  EXPECT_EQ(identity.error(), "peer certificate has expired");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "consul/intention.hpp"
+#include "tools/demo/demo_main.hpp"
 #include "tools/demo/demo_services.hpp"
 #include "tools/demo/log_field.hpp"
 #include "tools/probe/expect_policy.hpp"
@@ -52,6 +53,25 @@ TEST(DemoConfigs, IntentionFilesAreIntentions) {
     const auto errors = ixn.validate_legacy();
     EXPECT_TRUE(errors.empty()) << name << ": " << (errors.empty() ? "" : errors.front());
   }
+}
+
+boost::system::result<DemoCommandLine, std::string> parse_demo(std::vector<std::string> words) {
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  return parse_demo_options(argv);
+}
+
+TEST(DemoOptions, FlagsAndErrors) {
+  const auto ok = parse_demo({"-keep", "-settle", "1500ms", "-log-dir", "logs"});
+  ASSERT_TRUE(ok) << ok.error();
+  EXPECT_TRUE(ok->options.keep);
+  EXPECT_EQ(ok->options.settle, std::chrono::milliseconds{1500});
+  EXPECT_EQ(ok->log_dir, "logs");
+  EXPECT_EQ(parse_demo({"extra"}).error(), "Should have no non-flag arguments.");
+  EXPECT_EQ(parse_demo({"-settle", "0s"}).error(),
+            "-settle: expected a positive duration such as 10s or 500ms, got \"0s\"");
+  EXPECT_EQ(parse_demo({"-%canonical_option%x"}).error(),
+            "unrecognised option '-%canonical_option%x'");
 }
 
 TEST(LogField, PlainAndQuotedValues) {

@@ -32,6 +32,13 @@ TEST(ExpectPolicy, BadEntryNamesFileAndField) {
             "\"web\"");
 }
 
+TEST(ExpectPolicy, NumberBeyondDoubleIsAnError) {
+  auto p = ExpectPolicy::parse(R"({"allow":[[1e400,"db"]]})", "policy.json");
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error(),
+            "policy.json: [json.exception.out_of_range.406] number overflow parsing '1e400'");
+}
+
 TEST(ExpectPolicy, UnknownKeyIsRefused) {
   auto p = ExpectPolicy::parse(R"({"alow":[]})", "policy.json");
   ASSERT_FALSE(p);
