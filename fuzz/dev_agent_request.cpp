@@ -443,9 +443,11 @@ class Target {
     std::erase_if(blocked_, [](const auto& c) { return c->done; });
   }
 
-  net::io_context io_;
   std::unique_ptr<DevAgent> agent_;
   gatehouse::tools::RequestHandler handler_;
+  // After what its coroutines point to, so destroyed before it: at exit, blocked queries are
+  // still suspended in it.
+  net::io_context io_;
   std::vector<std::shared_ptr<Connection>> blocked_;
   unsigned inputs_ = 0;
   unsigned agents_ = 0;
