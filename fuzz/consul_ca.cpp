@@ -13,21 +13,7 @@
 using namespace gatehouse;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return 0;
-  const auto body = fuzz::body_after_selector(data, size);
-  switch (data[0] % 4) {
-    case 0:
-      fuzz::check_decoder<consul::CaRoots>(body, consul::kLenientResponse);
-      break;
-    case 1:
-      fuzz::check_decoder<consul::CaRoot>(body, consul::kLenientResponse);
-      break;
-    case 2:
-      fuzz::check_decoder<consul::LeafCert>(body, consul::kLenientResponse);
-      break;
-    default:
-      fuzz::check_decoder<consul::CaConfiguration>(body, consul::kLenientResponse);
-      break;
-  }
+  fuzz::check_selected_decoder<consul::CaRoots, consul::CaRoot, consul::LeafCert,
+                               consul::CaConfiguration>(data, size, consul::kLenientResponse);
   return 0;
 }

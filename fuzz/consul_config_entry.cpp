@@ -14,19 +14,8 @@
 using namespace gatehouse;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return 0;
-  const auto body = fuzz::body_after_selector(data, size);
-  constexpr auto lenient = consul::kLenientResponse;
-  switch (data[0] % 3) {
-    case 0:
-      fuzz::check_decoder<consul::ServiceIntentionsEntry>(body, lenient);
-      break;
-    case 1:
-      fuzz::check_decoder<std::vector<consul::ServiceIntentionsEntry>>(body, lenient);
-      break;
-    default:
-      fuzz::check_decoder<consul::ServiceDefaultsEntry>(body, lenient);
-      break;
-  }
+  fuzz::check_selected_decoder<consul::ServiceIntentionsEntry,
+                               std::vector<consul::ServiceIntentionsEntry>,
+                               consul::ServiceDefaultsEntry>(data, size, consul::kLenientResponse);
   return 0;
 }

@@ -20,34 +20,10 @@
 using namespace gatehouse;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return 0;
-  const auto body = fuzz::body_after_selector(data, size);
-  constexpr auto lenient = consul::kLenientResponse;
-  switch (data[0] % 8) {
-    case 0:
-      fuzz::check_decoder<consul::AuthorizeResponse>(body, lenient);
-      break;
-    case 1:
-      fuzz::check_decoder<consul::AuthorizeRequest>(body, lenient);
-      break;
-    case 2:
-      fuzz::check_decoder<consul::Intention>(body, lenient);
-      break;
-    case 3:
-      fuzz::check_decoder<std::vector<consul::Intention>>(body, lenient);
-      break;
-    case 4:
-      fuzz::check_decoder<std::map<std::string, std::vector<consul::Intention>>>(body, lenient);
-      break;
-    case 5:
-      fuzz::check_decoder<consul::IntentionCheckResponse>(body, lenient);
-      break;
-    case 6:
-      fuzz::check_decoder<consul::IntentionIdResponse>(body, lenient);
-      break;
-    default:
-      fuzz::check_decoder<consul::IntentionPermission>(body, lenient);
-      break;
-  }
+  fuzz::check_selected_decoder<
+      consul::AuthorizeResponse, consul::AuthorizeRequest, consul::Intention,
+      std::vector<consul::Intention>, std::map<std::string, std::vector<consul::Intention>>,
+      consul::IntentionCheckResponse, consul::IntentionIdResponse, consul::IntentionPermission>(
+      data, size, consul::kLenientResponse);
   return 0;
 }

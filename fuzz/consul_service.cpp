@@ -18,25 +18,9 @@
 using namespace gatehouse;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size == 0) return 0;
-  const auto body = fuzz::body_after_selector(data, size);
-  constexpr auto lenient = consul::kLenientResponse;
-  switch (data[0] % 5) {
-    case 0:
-      fuzz::check_decoder<std::vector<consul::ServiceEntry>>(body, lenient);
-      break;
-    case 1:
-      fuzz::check_decoder<consul::ServiceEntry>(body, lenient);
-      break;
-    case 2:
-      fuzz::check_decoder<consul::AgentService>(body, lenient);
-      break;
-    case 3:
-      fuzz::check_decoder<std::map<std::string, consul::AgentService>>(body, lenient);
-      break;
-    default:
-      fuzz::check_decoder<consul::AgentServiceRegistration>(body, lenient);
-      break;
-  }
+  fuzz::check_selected_decoder<std::vector<consul::ServiceEntry>, consul::ServiceEntry,
+                               consul::AgentService, std::map<std::string, consul::AgentService>,
+                               consul::AgentServiceRegistration>(data, size,
+                                                                 consul::kLenientResponse);
   return 0;
 }

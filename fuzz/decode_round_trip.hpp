@@ -42,9 +42,16 @@ void check_decoder(std::string_view body, consul::DecodeOptions options) {
   }
 }
 
-// The body after the first byte, which a dispatching target uses to choose the decoder.
-inline std::string_view body_after_selector(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data) + 1, size - 1};
+// One target for a family of decoders: the input's first byte chooses the decoder (the
+// `data[0] % sizeof...(Ts)`-th of Ts, so the seeds start with that byte), the rest is the body.
+template <class... Ts>
+void check_selected_decoder(const std::uint8_t* data, std::size_t size,
+                            consul::DecodeOptions options) {
+  if (size == 0) return;
+  const std::string_view body{reinterpret_cast<const char*>(data) + 1, size - 1};
+  const std::size_t chosen = data[0] % sizeof...(Ts);
+  std::size_t index = 0;
+  ((index++ == chosen ? check_decoder<Ts>(body, options) : void()), ...);
 }
 
 }  // namespace gatehouse::fuzz

@@ -36,6 +36,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -43,7 +44,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <cctype>
+#include <boost/beast/core/string.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/grammar/alnum_chars.hpp>
+#include <boost/url/grammar/lut_chars.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -129,19 +133,9 @@ struct Connection {
 // Every byte but [A-Za-z0-9_-] percent-encoded: the ID comes back as one path segment, never a
 // `.` or `..` that the path cleaning would act on.
 std::string escape_segment(std::string_view id) {
-  static constexpr std::string_view kHex = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : id) {
-    const auto b = static_cast<unsigned char>(c);
-    if (std::isalnum(b) != 0 || c == '-' || c == '_') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[b >> 4U];
-      out += kHex[b & 0xFU];
-    }
-  }
-  return out;
+  static constexpr auto kSafe =
+      boost::urls::grammar::alnum_chars + boost::urls::grammar::lut_chars("-_");
+  return boost::urls::encode(id, kSafe);
 }
 
 bool is_decimal(std::string_view s) {
@@ -186,11 +180,9 @@ Seen check_response(const http::response<http::string_body>& response, http::ver
 // RSA key generation takes seconds: a CA configuration that could ask for one is not run.
 bool would_generate_rsa(const Request& request) {
   if (request.method() != "PUT" || request.path() != "/v1/connect/ca/configuration") return false;
-  std::string body = request.body();
-  std::transform(body.begin(), body.end(), body.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return body.find("rsa") != std::string::npos || body.find('\\') != std::string::npos ||
-         body.find("-----begin") != std::string::npos;
+  const std::string& body = request.body();
+  return boost::algorithm::icontains(body, "rsa") || body.find('\\') != std::string::npos ||
+         boost::algorithm::icontains(body, "-----begin");
 }
 
 class Target {
@@ -337,10 +329,7 @@ class Target {
       if (end == std::string_view::npos) end = head.size();
       const auto line = head.substr(at, end - at);
       if (line.size() > name.size() && line[name.size()] == ':' &&
-          std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
-            return std::tolower(static_cast<unsigned char>(a)) ==
-                   std::tolower(static_cast<unsigned char>(b));
-          })) {
+          boost::beast::iequals(line.substr(0, name.size()), name)) {
         return true;
       }
       at = end + 1;

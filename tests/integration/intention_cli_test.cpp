@@ -14,6 +14,7 @@
 
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/dev_agent_fixture.hpp"
+#include "tests/integration/support/loopback_port.hpp"
 
 namespace gatehouse::testing {
 namespace {
@@ -28,21 +29,8 @@ CommandResult intention_at(const std::string& address, const std::string& subcom
   return run_command(argv, input, kEnv);
 }
 
-// A loopback port with nothing listening: bound, then closed again.
-std::string closed_address() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    return "127.0.0.1:1";
-  }
-  ::close(fd);
-  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-}
+// A loopback address with nothing listening.
+std::string closed_address() { return "127.0.0.1:" + std::to_string(unused_loopback_port()); }
 
 class IntentionCli : public DevAgentTest {
  protected:

@@ -9,7 +9,8 @@ namespace gatehouse::tools {
 namespace {
 
 // Go's url.Parse keeps raw bytes >= 0x80 in a path or query; Boost.URL wants them percent-encoded.
-// Encoding them first decodes back to the very same bytes.
+// Encoding them first decodes back to the very same bytes. boost::urls::encode cannot do this: it
+// would have to leave `%` as it is, and it asserts that `%` is always encoded.
 std::string encode_non_ascii(std::string_view target) {
   static constexpr std::string_view kHex = "0123456789ABCDEF";
   std::string out;

@@ -6,15 +6,9 @@
 
 #include "tests/integration/netns/echo_stream.hpp"
 #include "tests/integration/support/in_netns.hpp"
+#include "tests/integration/support/loopback_port.hpp"
 
 namespace gatehouse::testing {
-namespace {
-
-std::uint16_t port_of(const std::string& addr) {
-  return static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
-}
-
-}  // namespace
 
 void NetnsChainTest::SetUp() {
   try {

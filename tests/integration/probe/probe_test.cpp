@@ -12,15 +12,12 @@
 
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/dev_agent_fixture.hpp"
+#include "tests/integration/support/loopback_port.hpp"
 
 namespace gatehouse::testing {
 namespace {
 
 using nlohmann::json;
-
-std::uint16_t port_of(const std::string& addr) {
-  return static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in{path};

@@ -7,37 +7,17 @@
 #include <csignal>
 
 #include "tests/integration/proxy/proxy_fixture.hpp"
+#include "tests/integration/support/loopback_port.hpp"
 
 namespace gatehouse::testing {
 namespace {
 
 using nlohmann::json;
 
-std::uint16_t port_of(const std::string& addr) {
-  return static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
-}
-
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
   return n;
-}
-
-// A port that was free a moment ago (for registrations that must name one).
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&  // NOLINT
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {  // NOLINT
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
 }
 
 // One request through a plain local listener: send, half-close, read to EOF.
@@ -231,8 +211,7 @@ TEST_F(OutboundTest, SidecarsResumeTlsSessionsButAuthorizeEveryConnectionAndNotA
   put_intention("web", "db", "allow");
   ASSERT_NO_FATAL_FAILURE(rotate_ca());
   const std::string db_serial = agent_.get("/v1/agent/connect/ca/leaf/db").json()["SerialNumber"];
-  const std::string web_serial =
-      agent_.get("/v1/agent/connect/ca/leaf/web").json()["SerialNumber"];
+  const std::string web_serial = agent_.get("/v1/agent/connect/ca/leaf/web").json()["SerialNumber"];
   EXPECT_TRUE(db.sidecar->wait_for_line("event=tls_updated serial=" + db_serial + " roots=2", 20s))
       << db.sidecar->output();
   EXPECT_TRUE(web_->wait_for_line("event=tls_updated serial=" + web_serial + " roots=2", 20s))
@@ -256,7 +235,7 @@ TEST_F(OutboundTest, NoInstanceClosesTheLocalConnection) {
 
 TEST_F(OutboundTest, SidecarForReadsTheRegistrationAndAppliesChanges) {
   auto db = start_instance("db", "db-sidecar-1");
-  const auto web_port = free_port();
+  const auto web_port = unused_loopback_port();
   const auto app_port = port_of(echo_addr_);
   const auto register_web = [&](const json& upstreams) {
     const auto r = agent_.put(

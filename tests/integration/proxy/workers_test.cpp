@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "tests/integration/proxy/proxy_fixture.hpp"
+#include "tests/integration/support/loopback_port.hpp"
 #include "tls/certificate.hpp"
 
 namespace gatehouse::testing {
@@ -36,26 +37,6 @@ constexpr int kStreamsPerBatch = 4;  // open at once per thread
 constexpr int kRoundsPerStream = 3;  // echo round trips per connection
 constexpr int kMaxBatches = 400;     // per thread: the loop's bound if the test never stops it
 constexpr int kDrainStreams = 4;     // per direction, open across the drain
-
-std::uint16_t port_of(const std::string& addr) {
-  return static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
-}
-
-// A port that was free a moment ago: an instance nobody listens on.
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&  // NOLINT
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {  // NOLINT
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 std::uint16_t local_port_of(int fd) {
   sockaddr_in addr{};
@@ -451,7 +432,7 @@ TEST_F(WorkersTest, RotationsInstanceChangesAndDrainUnderConcurrentLoadLoseNoCon
   auto api_a = start_api_instance();
   auto api_b = start_api_instance();
   ASSERT_NO_FATAL_FAILURE(register_api("api-a", api_a.port));
-  const auto dead_port = free_port();
+  const auto dead_port = unused_loopback_port();
 
   start_proxy_args({"-service", "db", "-service-addr", echo_addr_, "-listen", "127.0.0.1:0",
                     "-upstream", "api:0", "-http-addr", agent_.base_url(), "-workers",
