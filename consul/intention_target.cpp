@@ -30,6 +30,8 @@ boost::system::result<IntentionTarget, std::string> parse_intention_target(std::
   IntentionTarget t;
   switch (parts.size()) {
     case 1:
+      // "peer:other" alone names a peer without a service.
+      if (has_peer) return Failure{"need to specify the service name as well"};
       t.name = parts[0];
       break;
     case 2:

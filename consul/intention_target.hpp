@@ -19,7 +19,8 @@ struct IntentionTarget {
   friend bool operator==(const IntentionTarget&, const IntentionTarget&) = default;
 };
 
-// Errors: `input can contain at most two '/'`, `cannot specify a peer here`.
+// Errors: `input can contain at most two '/'`, `cannot specify a peer here`, `need to specify
+// the service name as well`.
 boost::system::result<IntentionTarget, std::string> parse_intention_target(std::string_view input,
                                                                            bool allow_peer = false);
 

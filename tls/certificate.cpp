@@ -35,13 +35,20 @@ std::vector<std::string> sans_of_type(const X509* cert, int type) {
   return out;
 }
 
+// X.509 times reach the year 9999; system_clock (nanoseconds in 64 bits) ends in 2262. A time
+// beyond its range is clamped to the end of the range instead of overflowing.
 std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return {};
   using namespace std::chrono;
+  using Clock = system_clock;
   const year_month_day ymd{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
                            day{static_cast<unsigned>(tm.tm_mday)}};
-  return sys_days{ymd} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
+  const sys_seconds when =
+      sys_days{ymd} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
+  if (when > floor<seconds>(Clock::time_point::max())) return Clock::time_point::max();
+  if (when < ceil<seconds>(Clock::time_point::min())) return Clock::time_point::min();
+  return time_point_cast<Clock::duration>(when);
 }
 
 }  // namespace

@@ -300,6 +300,14 @@ TEST(IntentionTargetTest, Forms) {
   t = parse_intention_target("peer:other/web");
   ASSERT_FALSE(t);
   EXPECT_EQ(t.error(), "cannot specify a peer here");
+  // A peer without a service was taken as the service name "peer:other" (found by
+  // fuzz_flag_values); a service of that name is still reachable as "/peer:other".
+  t = parse_intention_target("peer:other", true);
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error(), "need to specify the service name as well");
+  t = parse_intention_target("/peer:other", true);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(*t, (IntentionTarget{"", "", "peer:other", ""}));
 }
 
 TEST(IntentionLegacyValidationTest, MessagesInConsulOrder) {

@@ -91,5 +91,17 @@ TEST(Certificate, FormatRfc3339) {
   EXPECT_EQ(format_rfc3339(system_clock::time_point{}), "1970-01-01T00:00:00Z");
 }
 
+// X.509 reaches the year 9999, system_clock only 2262: later (and much earlier) times clamp to
+// the clock's range instead of overflowing (found by fuzz_certificate: a notAfter in 2612).
+TEST(Certificate, TimesBeyondTheClockAreClamped) {
+  const X509Ptr cert{X509_new()};
+  ASSERT_TRUE(cert);
+  ASSERT_EQ(ASN1_TIME_set_string_X509(X509_getm_notAfter(cert.get()), "26120101000000Z"), 1);
+  ASSERT_EQ(ASN1_TIME_set_string_X509(X509_getm_notBefore(cert.get()), "00010101000000Z"), 1);
+  EXPECT_EQ(not_after(cert.get()), std::chrono::system_clock::time_point::max());
+  EXPECT_EQ(not_before(cert.get()), std::chrono::system_clock::time_point::min());
+  EXPECT_EQ(format_rfc3339(not_after(cert.get())), "2262-04-11T23:47:16Z");
+}
+
 }  // namespace
 }  // namespace gatehouse::tls
