@@ -8,7 +8,9 @@
 // ONE agent serves every input, as a real agent serves a script: what an input writes stays for
 // the next ones. The agent is replaced every kInputsPerAgent inputs (or when too many blocked
 // queries pile up), alternating its flags (ACLs off / `-acl-token` with default deny / a deny
-// default intention policy), so the state stays small and the target fast.
+// default intention policy), so the state stays small and the target fast. With
+// FUZZ_FRESH_AGENT=1 every input gets a new agent instead: for merging a corpus whose entries
+// stand on their own (the accumulated state makes nearly every input look new otherwise).
 //
 // Input: connections separated by "\n~~\n" (at most kMaxConnections). A connection is
 //   "!" [digit] bytes     the bytes exactly as sent (pipelined requests, garbage, cut-off
@@ -50,6 +52,7 @@
 #include <boost/url/grammar/lut_chars.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -193,7 +196,10 @@ class Target {
   }
 
   void run(std::string_view input) {
-    if (++inputs_ % kInputsPerAgent == 0 || blocked_.size() > kMaxBlocked) replace_agent();
+    static const bool fresh = std::getenv("FUZZ_FRESH_AGENT") != nullptr;
+    if (fresh || ++inputs_ % kInputsPerAgent == 0 || blocked_.size() > kMaxBlocked) {
+      replace_agent();
+    }
     std::size_t connections = 0;
     for (std::size_t start = 0; start <= input.size() && connections < kMaxConnections;
          ++connections) {

@@ -15,12 +15,15 @@
 // input always produces the same bytes.
 //
 // Input: byte 0 = flags (bit 0: the caller offers TLS 1.2 at most; bits 1-2: 0/1 half-close,
-// 2 full close, 3 silence), then operations, each an opcode byte (mod kOps) with its arguments:
+// 2 full close, 3 silence; bit 3: the caller resumes the session of a clean handshake made just
+// before with the same server context), then operations, each an opcode byte (mod kOps) with its
+// arguments:
 //   0 send n+1 bytes       1 send all       2 write len+1 bytes (taken from the input)
 //   3 write 2-byte len (≤ 16384, generated) 4 flip byte at offset (xor nonzero) of the unsent
 //   5 drop n+1 bytes       6 inject len+1 bytes (from the input) before the unsent
 //   7 close_notify         8 key update     9 app closes its side    10 half-close now
 //   11 caller stops / resumes reading        12 app stops / resumes reading
+//   13 renegotiate (TLS 1.2; the server refuses)
 // (both read again once the caller's bytes are exhausted: slow readers, not dead ones)
 // Before each operation the server runs until it waits, and the caller reads what it got (its
 // handshake progresses by itself).
@@ -78,7 +81,7 @@ using namespace gatehouse::proxy;
 using namespace std::chrono_literals;
 namespace tls = gatehouse::tls;
 
-constexpr int kOps = 13;
+constexpr int kOps = 14;
 constexpr std::size_t kMaxHandlers = 100'000;
 constexpr int kMaxCancels = 4;
 // Every deadline of the data path is this far away: only the drain's cancellation ends a wait.
@@ -142,7 +145,7 @@ struct AppRecord {
 
 class Caller {
  public:
-  Caller(SSL_CTX* ctx, int fd, bool tls12) : fd_{fd}, ssl_{SSL_new(ctx)} {
+  Caller(SSL_CTX* ctx, int fd, bool tls12, SSL_SESSION* resume) : fd_{fd}, ssl_{SSL_new(ctx)} {
     FUZZ_CHECK(ssl_ != nullptr, "SSL_new");
     BIO* in = BIO_new(BIO_s_mem());
     BIO* out = BIO_new(BIO_s_mem());
@@ -150,6 +153,7 @@ class Caller {
     in_ = in;
     out_ = out;
     if (tls12) SSL_set_max_proto_version(ssl_, TLS1_2_VERSION);
+    if (resume != nullptr) SSL_set_session(ssl_, resume);
     SSL_set_connect_state(ssl_);
   }
   ~Caller() {
@@ -228,6 +232,13 @@ class Caller {
     if (!handshake_done_ || failed_ || SSL_version(ssl_) != TLS1_3_VERSION) return;
     SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED);
     ERR_clear_error();
+  }
+  void renegotiate() {
+    if (!handshake_done_ || failed_ || SSL_version(ssl_) != TLS1_2_VERSION) return;
+    ERR_clear_error();
+    if (SSL_renegotiate(ssl_) == 1) SSL_do_handshake(ssl_);
+    ERR_clear_error();
+    collect();
   }
   void half_close() {
     if (fd_ >= 0 && !write_closed_) ::shutdown(fd_, SHUT_WR);
@@ -324,7 +335,8 @@ class Caller {
 struct ServerSide {
   bool done = false;
   bool relayed = false;
-  std::string reason;  // why it ended (`end=` for a relayed connection)
+  bool resumed = false;  // the handshake resumed a session (tls_resumed on the summary line)
+  std::string reason;    // why it ended (`end=` for a relayed connection)
   RelayResult result;
 };
 
@@ -343,6 +355,7 @@ net::awaitable<void> serve(tcp::socket socket, tcp::socket app, SSL_CTX* ctx, Se
     }
     co_return;
   }
+  out.resumed = SSL_session_reused(client.native_handle()) == 1;
   const auto peer = tls::peer_identity(client.native_handle());
   if (!peer) {
     co_await close_tls_within(client, kNever);
@@ -439,6 +452,50 @@ class Run {
     server_ = *server;
   }
 
+  struct SessionFree {
+    void operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
+  };
+  using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
+
+  // A clean handshake in memory with this input's server context; the session it gives the
+  // client (the server keeps its half in the context's cache), for the caller to resume.
+  SessionPtr prime_session(SSL_CTX* client_ctx, bool tls12) {
+    SSL* server = SSL_new(server_->ssl_context().native_handle());
+    SSL* client = SSL_new(client_ctx);
+    FUZZ_CHECK(server != nullptr && client != nullptr, "SSL_new");
+    SSL_set_bio(server, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+    SSL_set_bio(client, BIO_new(BIO_s_mem()), BIO_new(BIO_s_mem()));
+    if (tls12) SSL_set_max_proto_version(client, TLS1_2_VERSION);
+    SSL_set_accept_state(server);
+    SSL_set_connect_state(client);
+    const auto move = [](SSL* from, SSL* to) {
+      std::array<char, 4096> buf{};
+      const int size = static_cast<int>(buf.size());
+      for (int n = 0; (n = BIO_read(SSL_get_wbio(from), buf.data(), size)) > 0;) {
+        BIO_write(SSL_get_rbio(to), buf.data(), n);
+      }
+    };
+    for (int round = 0; round < 8; ++round) {  // a handshake takes 2-3 flights
+      SSL_do_handshake(client);
+      std::array<char, 1> sink{};
+      std::size_t n = 0;
+      if (SSL_is_init_finished(client) == 1) SSL_read_ex(client, sink.data(), 1, &n);  // tickets
+      move(client, server);
+      SSL_do_handshake(server);
+      move(server, client);
+    }
+    ERR_clear_error();
+    SessionPtr session{SSL_get1_session(client)};
+    FUZZ_CHECK(session != nullptr && SSL_SESSION_is_resumable(session.get()) == 1,
+               "the priming handshake left no session to resume");
+    // Freed without a shutdown, OpenSSL would drop the session from both sides as "bad".
+    SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_set_shutdown(server, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_free(client);
+    SSL_free(server);
+    return session;
+  }
+
   void run(Input& input) {
     const std::uint8_t flags = input.byte();
     const int ending = (flags >> 1U) & 3U;
@@ -446,8 +503,11 @@ class Run {
     std::array<int, 2> app_pair{};
     FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM, 0, caller_pair.data()) == 0, "socketpair");
     FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM, 0, app_pair.data()) == 0, "socketpair");
-    Caller caller{material().client->ssl_context().native_handle(), caller_pair[0],
-                  (flags & 1U) != 0};
+    const bool tls12 = (flags & 1U) != 0;
+    SSL_CTX* client_ctx = material().client->ssl_context().native_handle();
+    SessionPtr session;
+    if ((flags & 8U) != 0) session = prime_session(client_ctx, tls12);
+    Caller caller{client_ctx, caller_pair[0], tls12, session.get()};
     tcp::socket server_socket{io_};
     server_socket.assign(tcp::v4(), caller_pair[1]);
     tcp::socket relay_app{io_};
@@ -517,8 +577,11 @@ class Run {
         case 11:
           caller.pause_reading(!caller.reading_paused());
           break;
-        default:
+        case 12:
           app.pause(!app.paused);
+          break;
+        default:
+          caller.renegotiate();
           break;
       }
     }
@@ -553,7 +616,8 @@ class Run {
     const std::string detail =
         "end=" + outcome_.reason + " app got " + std::to_string(app.received.size()) + " bytes; " +
         std::to_string(intact.size()) + " arrived intact, " + std::to_string(written.size()) +
-        " written" + (caller.tampered() ? ", tampered" : "");
+        " written" + (caller.tampered() ? ", tampered" : "") +
+        (outcome_.resumed ? ", resumed" : "");
     if (std::getenv("FUZZ_TRACE") != nullptr) {  // what happened, when reproducing by hand
       std::fprintf(stderr, "tls_peer: %s; echoed %zu\n", detail.c_str(), caller.echoed().size());
     }
