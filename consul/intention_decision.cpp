@@ -30,4 +30,14 @@ Decision decide_connection(std::span<const Intention> all, const ServiceRef& sou
   return decide(matches, source, defaults);
 }
 
+std::string intention_label(std::string_view reason) {
+  if (reason == kReasonDefaultIntentionPolicy || reason == kReasonDefaultAcl) return "default";
+  for (const std::string_view prefix : {"Matched L4 intention: ", "Matched L7 intention: "}) {
+    if (!reason.starts_with(prefix)) continue;
+    const auto rest = reason.substr(prefix.size());
+    return std::string{rest.substr(0, rest.rfind(" ("))};
+  }
+  return {};
+}
+
 }  // namespace gatehouse::consul

@@ -39,6 +39,11 @@ struct Decision {
 Decision decide(std::span<const Intention> destination_matches, const ServiceRef& source,
                 const DecisionDefaults& defaults);
 
+// The deciding intention named for metrics and logs, from an authorize Reason: `web => db` for
+// `Matched L4 intention: web => db (…)` (L7 alike), `default` for either default reason, empty
+// for anything else (not a decision).
+std::string intention_label(std::string_view reason);
+
 // Convenience over all intentions: match by destination, sort, decide.
 Decision decide_connection(std::span<const Intention> all, const ServiceRef& source,
                            const ServiceRef& destination, const DecisionDefaults& defaults);

@@ -1,5 +1,7 @@
 #include "proxy/agent_authorizer.hpp"
 
+#include "consul/intention_decision.hpp"
+
 namespace gatehouse::proxy {
 
 AgentAuthorizer::AgentAuthorizer(boost::asio::any_io_executor executor, consul::AgentConfig config,
@@ -39,8 +41,12 @@ boost::asio::awaitable<Verdict> AgentAuthorizer::check(const tls::PeerIdentity& 
   request.client_cert_uri = peer.id.to_string();  // the parsed URI re-serialised, as Consul's SDK
   request.client_cert_serial = peer.serial_hex;
   auto answer = co_await agent_.authorize(std::move(request));
-  if (!answer) co_return Verdict{false, authz_unavailable_reason(answer.error(), timeout_)};
-  co_return Verdict{answer->authorized, answer->reason};
+  if (!answer) {
+    co_return Verdict{
+        false, authz_unavailable_reason(answer.error(), timeout_), DecisionSource::agent, {}};
+  }
+  co_return Verdict{answer->authorized, answer->reason, DecisionSource::agent,
+                    consul::intention_label(answer->reason)};
 }
 
 }  // namespace gatehouse::proxy

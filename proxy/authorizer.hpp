@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "proxy/decision_log.hpp"
 #include "tls/peer_identity.hpp"
 
 namespace gatehouse::proxy {
@@ -12,6 +13,10 @@ namespace gatehouse::proxy {
 struct Verdict {
   bool allowed = false;
   std::string reason;  // Consul's Reason verbatim when the agent answered, else ours
+  DecisionSource source = DecisionSource::agent;
+  // The deciding intention as `web => db`, `default` for the no-match default, empty when no
+  // decision was made (the agent could not be asked).
+  std::string intention;
 };
 
 class Authorizer {

@@ -12,8 +12,26 @@ std::string_view to_string(Outcome outcome) {
       return "denied";
     case Outcome::failed:
       return "failed";
+    case Outcome::revoked:
+      return "revoked";
+    case Outcome::audit_denied:
+      return "audit_denied";
   }
   return "failed";
+}
+
+std::string_view to_string(DecisionSource source) {
+  switch (source) {
+    case DecisionSource::none:
+      return "none";
+    case DecisionSource::agent:
+      return "agent";
+    case DecisionSource::local:
+      return "local";
+    case DecisionSource::stale:
+      return "stale";
+  }
+  return "none";
 }
 
 namespace {
@@ -57,8 +75,11 @@ LogFields conn_fields(const ConnRecord& r) {
       .add("bytes_in", r.bytes_in)
       .add("bytes_out", r.bytes_out)
       .add("dur_ms", r.dur_ms)
-      .add("tls_resumed", r.tls_resumed ? "true" : "false")
-      .add("conn", r.conn_id);
+      .add("tls_resumed", r.tls_resumed ? "true" : "false");
+  if (r.decision_source != DecisionSource::none) {
+    f.add("decision_source", to_string(r.decision_source)).add_quoted("intention", r.intention);
+  }
+  f.add("conn", r.conn_id);
   if (!r.end.empty()) f.add_quoted("end", r.end);
   return f;
 }

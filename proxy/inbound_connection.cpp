@@ -132,7 +132,7 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     rec.outcome = outcome;
     rec.reason = std::move(reason);
     rec.dur_ms = ms_since(started);
-    log_conn(rec);
+    runtime->report(rec);
   };
 
   const auto tls = runtime->server_tls.current();  // this snapshot lives as long as the frame
@@ -193,7 +193,11 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
 
   const auto authz_started = Clock::now();
   const Verdict verdict = co_await authorizer->check(*peer, config.service);
-  rec.authz_ms = ms_since(authz_started);
+  rec.authz_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - authz_started).count();
+  rec.authz_ms = rec.authz_us / 1000;
+  rec.decision_source = verdict.source;
+  rec.intention = verdict.intention;
   if (!verdict.allowed) {
     // Denied: close_notify right away, with no application byte sent and the app never dialed.
     // To a client this looks like a clean close with zero bytes just after the handshake, while

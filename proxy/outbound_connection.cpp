@@ -175,7 +175,7 @@ net::awaitable<void> serve_outbound(tcp::socket local, std::shared_ptr<Runtime> 
     rec.outcome = outcome;
     rec.reason = std::move(reason);
     rec.dur_ms = ms_since(started);
-    log_conn(rec);
+    runtime->report(rec);
   };
   const auto close_local = [&local] {
     error_code ignored;

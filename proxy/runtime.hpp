@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "proxy/asio_types.hpp"
+#include "proxy/conn_observers.hpp"
 #include "proxy/connection_registry.hpp"
 #include "proxy/proxy_config.hpp"
 #include "tls/context_slot.hpp"
@@ -19,6 +20,7 @@ struct Runtime {
   tls::ContextSlot server_tls;  // the public listener's context
   tls::ContextSlot client_tls;  // presented on upstream dials (outbound_connection.cpp)
   ConnectionRegistry registry;
+  ConnObservers observers;  // filled at startup, before the workers run
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
   // from SIGTERM/SIGINT on. Written on the control thread.
@@ -26,6 +28,12 @@ struct Runtime {
   std::atomic<bool> draining{false};
 
   std::uint64_t next_conn_id() { return ++last_conn_id; }
+
+  // The connection's one `event=conn` line, then every observer (metrics, decision stream).
+  void report(const ConnRecord& record) const {
+    log_conn(record);
+    observers.notify(record);
+  }
 };
 
 }  // namespace gatehouse::proxy

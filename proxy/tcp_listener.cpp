@@ -35,7 +35,7 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Runtim
       rec.reason = "connection_limit: " + std::to_string(runtime->config.max_connections) +
                    " connections open";
       socket.close(pec);  // refused before any byte
-      log_conn(rec);
+      runtime->report(rec);
       continue;
     }
     error_code ignored;

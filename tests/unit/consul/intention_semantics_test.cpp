@@ -329,3 +329,18 @@ TEST(IntentionLegacyValidationTest, MessagesInConsulOrder) {
 
 }  // namespace
 }  // namespace gatehouse::consul
+
+TEST(IntentionLabelTest, NamesTheDecidingIntentionOrTheDefault) {
+  using gatehouse::consul::intention_label;
+  EXPECT_EQ(intention_label("Matched L4 intention: web => db (ID: 1f0b, Precedence: 9, Action: "
+                            "ALLOW)"),
+            "web => db");
+  EXPECT_EQ(intention_label("Matched L7 intention: * => api (Precedence: 8, Permissions: 2)"),
+            "* => api");
+  EXPECT_EQ(intention_label("Matched L4 intention: peer:east/web => db (Precedence: 9, Action: "
+                            "DENY)"),
+            "peer:east/web => db");
+  EXPECT_EQ(intention_label("Default intention policy"), "default");
+  EXPECT_EQ(intention_label("Default behavior configured by ACLs"), "default");
+  EXPECT_EQ(intention_label("authz_unavailable: the agent could not be asked: refused"), "");
+}

@@ -82,7 +82,7 @@ class AgentAuthorizerFaults : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (!verdict && std::chrono::steady_clock::now() < deadline) ioc_.run_one_for(50ms);
     EXPECT_TRUE(verdict) << "no verdict within 10 s";
-    return verdict.value_or(Verdict{true, "no verdict"});
+    return verdict.value_or(Verdict{true, "no verdict", DecisionSource::agent, ""});
   }
 
   void expect_allowed_again(AgentAuthorizer& authorizer) {

@@ -144,7 +144,8 @@ class InboundTest : public ::testing::Test {
 };
 
 TEST_F(InboundTest, AllowedCallerIsRelayedAndAuthorizedWithItsUri) {
-  auto authz = std::make_shared<ScriptedAuthorizer>(Verdict{true, "Matched L4 intention: x"});
+  auto authz = std::make_shared<ScriptedAuthorizer>(
+      Verdict{true, "Matched L4 intention: x", DecisionSource::agent, ""});
   const auto web = tls::SpiffeId::for_service(ca_->trust_domain(), "dc1", "web");
   std::string got;
   run(authz, [&](tcp::endpoint ep) -> net::awaitable<void> {
@@ -165,7 +166,8 @@ TEST_F(InboundTest, AllowedCallerIsRelayedAndAuthorizedWithItsUri) {
 }
 
 TEST_F(InboundTest, DeniedCallerGetsACleanCloseAndTheAppIsNeverDialed) {
-  auto authz = std::make_shared<ScriptedAuthorizer>(Verdict{false, "Matched L4 intention: no"});
+  auto authz = std::make_shared<ScriptedAuthorizer>(
+      Verdict{false, "Matched L4 intention: no", DecisionSource::agent, ""});
   std::pair<error_code, std::string> result;
   run(authz, [&](tcp::endpoint ep) -> net::awaitable<void> {
     result = co_await call(
@@ -180,7 +182,8 @@ TEST_F(InboundTest, DeniedCallerGetsACleanCloseAndTheAppIsNeverDialed) {
 }
 
 TEST_F(InboundTest, AgentIdentityIsRefusedWithoutAskingTheAuthorizer) {
-  auto authz = std::make_shared<ScriptedAuthorizer>(Verdict{true, "allowed"});
+  auto authz =
+      std::make_shared<ScriptedAuthorizer>(Verdict{true, "allowed", DecisionSource::agent, ""});
   const tls::SpiffeId agent{tls::AgentIdentity{ca_->trust_domain(), "default", "dc1", "node1"}};
   run(authz, [&](tcp::endpoint ep) -> net::awaitable<void> {
     co_await call(ep, leaf(agent, Clock::now()));
@@ -198,7 +201,8 @@ TEST_F(InboundTest, AgentIdentityIsRefusedWithoutAskingTheAuthorizer) {
 }
 
 TEST_F(InboundTest, ExpiredCertificateFailsTheHandshake) {
-  auto authz = std::make_shared<ScriptedAuthorizer>(Verdict{true, "allowed"});
+  auto authz =
+      std::make_shared<ScriptedAuthorizer>(Verdict{true, "allowed", DecisionSource::agent, ""});
   run(authz, [&](tcp::endpoint ep) -> net::awaitable<void> {
     co_await call(ep, leaf(tls::SpiffeId::for_service(ca_->trust_domain(), "dc1", "web"),
                            Clock::now() - 48h, 1h));
