@@ -1,7 +1,9 @@
 #pragma once
 // `-admin-addr`: a small HTTP/1.1 server (Beast) on the control io_context for orchestrators.
 //   GET /ready   200 "ready" once the leaf and roots are loaded and the listeners are up;
-//                503 with a one-line reason before that (and while draining)
+//                503 with a one-line reason before that, while draining, and while new
+//                connections would be refused because the agent cannot be asked
+//                (`agent unreachable: …`, see proxy/authorization.hpp)
 //   GET /health  200 "ok" while the process serves; 503 "draining" after SIGTERM/SIGINT
 // Other paths are 404, other methods 405 with `Allow: GET`.
 
@@ -25,7 +27,9 @@ struct AdminReply {
 };
 
 // Pure: the answer to `method target` given the sidecar's state. The query string is ignored.
-AdminReply admin_reply(std::string_view method, std::string_view target, bool ready, bool draining);
+// `unready_reason`: non-empty when authorization cannot work (503 with that text).
+AdminReply admin_reply(std::string_view method, std::string_view target, bool ready, bool draining,
+                       std::string_view unready_reason = {});
 
 class AdminServer {
  public:

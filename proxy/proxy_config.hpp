@@ -43,6 +43,22 @@ struct UpstreamConfig {
   bool operator==(const UpstreamConfig&) const = default;
 };
 
+// How inbound connections are authorized (-authz, -authz-fail, -authz-stale-max, -authz-verify).
+enum class AuthzMode {
+  agent,  // POST /v1/agent/connect/authorize per connection (Consul's built-in proxy)
+  local,  // decided in-process from the watched intentions (proxy/local_authorizer.hpp)
+};
+enum class AuthzFail {
+  closed,      // the agent cannot be asked: deny
+  last_known,  // decide from the last intentions (local) or last answer (agent), for a while
+};
+struct AuthzConfig {
+  AuthzMode mode = AuthzMode::agent;
+  AuthzFail fail = AuthzFail::closed;
+  milliseconds stale_max{3'600'000};  // how long last-known decisions may be used
+  double verify_rate = 0.0;           // local mode: share of decisions also asked of the agent
+};
+
 struct ProxyConfig {
   std::string service;  // -service: the represented service (authorize Target, leaf name)
   HostPort listen;      // -listen: public mTLS listener (port 0: pick a free one)
@@ -63,6 +79,8 @@ struct ProxyConfig {
   // -register / -register-id: self-registration as `<service>-proxy[-<register_id>]`.
   bool register_self = false;
   std::string register_id;
+
+  AuthzConfig authz;
 };
 
 }  // namespace gatehouse::proxy

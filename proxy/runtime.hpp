@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "proxy/asio_types.hpp"
 #include "proxy/conn_observers.hpp"
@@ -14,6 +15,8 @@
 
 namespace gatehouse::proxy {
 
+class Authorization;  // proxy/authorization.hpp
+
 struct Runtime {
   ProxyConfig config;
   tcp::endpoint local_app;      // resolved from config.local_app at startup
@@ -21,6 +24,7 @@ struct Runtime {
   tls::ContextSlot client_tls;  // presented on upstream dials (outbound_connection.cpp)
   ConnectionRegistry registry;
   ConnObservers observers;  // filled at startup, before the workers run
+  std::shared_ptr<Authorization> authz;  // set at startup; /ready asks it about the agent
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
   // from SIGTERM/SIGINT on. Written on the control thread.

@@ -12,7 +12,7 @@
 #include "consul/agent_client.hpp"
 #include "consul/http_client.hpp"
 #include "proxy/admin_server.hpp"
-#include "proxy/agent_authorizer.hpp"
+#include "proxy/authorization.hpp"
 #include "proxy/inbound_connection.hpp"
 #include "proxy/listener_set.hpp"
 #include "proxy/logger.hpp"
@@ -132,12 +132,15 @@ class Sidecar {
  public:
   // `pool` must outlive `control`: operations still queued on the control context when it is
   // destroyed (an aborted accept onto a worker's context) refer to the workers' contexts.
-  Sidecar(net::io_context& control, consul::AgentConfig agent, WorkerPool& pool)
+  Sidecar(net::io_context& control, consul::AgentConfig agent, WorkerPool& pool,
+          std::shared_ptr<Authorization> authz)
       : control_(control),
         agent_(std::move(agent)),
         runtime_(std::make_shared<Runtime>()),
         pool_(&pool),
-        log_drops_(control) {}
+        log_drops_(control) {
+    runtime_->authz = std::move(authz);
+  }
 
   ~Sidecar() { pool_->stop_and_join(); }
   Sidecar(const Sidecar&) = delete;
@@ -152,6 +155,8 @@ class Sidecar {
       if (!app) return app.error();
       runtime_->local_app = *app;
     }
+    // Before the workers start: they read the watch without locking.
+    runtime_->authz->start(control_.get_executor(), config.service);
     pool_->start();
     log_drops_.start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
@@ -216,6 +221,7 @@ class Sidecar {
     auto finish_one = [this, pending] {
       if (--*pending > 0) return;
       if (material_) material_->stop();
+      runtime_->authz->stop();
       if (admin_) admin_->stop();
       pool_->stop_and_join();
       log_drops_.stop();
@@ -239,14 +245,11 @@ class Sidecar {
   LogDropReporter log_drops_;
 };
 
-// Workers with their agent authorizers; created before the control context (see Sidecar).
-std::unique_ptr<WorkerPool> make_pool(const ProxyConfig& config, const consul::AgentConfig& agent) {
-  const auto authorize_timeout = config.timeouts.authorize;
+// Workers with their authorizers; created before the control context (see Sidecar).
+std::unique_ptr<WorkerPool> make_pool(const ProxyConfig& config, Authorization& authz) {
   return std::make_unique<WorkerPool>(
       config.workers,
-      [&agent, authorize_timeout](net::any_io_executor ex) {
-        return std::make_shared<AgentAuthorizer>(std::move(ex), agent, authorize_timeout);
-      },
+      [&authz](net::any_io_executor ex) { return authz.make_authorizer(std::move(ex)); },
       config.max_handshakes);
 }
 
@@ -305,9 +308,10 @@ void log_config(const std::string& proxy_id, const RegistrationConfig& mapped) {
 
 int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
   consul::init_http_globally();
-  const auto pool = make_pool(config, agent);
+  auto authz = std::make_shared<Authorization>(config.authz, agent, config.timeouts.authorize);
+  const auto pool = make_pool(config, *authz);
   net::io_context control{1};
-  Sidecar sidecar{control, agent, *pool};
+  Sidecar sidecar{control, agent, *pool, authz};
   if (auto started = sidecar.start(config); !started) {
     log_start_failed(started.error());
     return 1;
@@ -325,9 +329,10 @@ int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
 int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
                            const consul::AgentConfig& agent) {
   consul::init_http_globally();
-  const auto pool = make_pool(base, agent);
+  auto authz = std::make_shared<Authorization>(base.authz, agent, base.timeouts.authorize);
+  const auto pool = make_pool(base, *authz);
   net::io_context control{1};
-  Sidecar sidecar{control, agent, *pool};
+  Sidecar sidecar{control, agent, *pool, authz};
   consul::AgentClient client{control.get_executor(), agent};
   int exit_code = 0;
   const auto fail = [&](std::string_view reason) {

@@ -180,6 +180,14 @@ const std::vector<ScalarKey>& scalar_keys() {
        [](const json& v, const std::string& p) {
          return std::to_string(as_integer(v, p, 1, 10'000'000));
        }},
+      {"authz", "authz", read_name},
+      {"authz_fail", "authz-fail", read_name},
+      {"authz_stale_max", "authz-stale-max", read_name},
+      {"authz_verify", "authz-verify",
+       [](const json& v, const std::string& p) {
+         if (!v.is_number()) expected(p, "a number from 0 to 1", v);
+         return std::to_string(v.get<double>());
+       }},
       {"max_handshakes", "max-handshakes",
        [](const json& v, const std::string& p) {
          return std::to_string(as_integer(v, p, 1, 10'000'000));

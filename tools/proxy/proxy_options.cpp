@@ -41,6 +41,10 @@ struct RawFlags {
   std::string drain_timeout = "15s";
   std::string tls_shutdown_timeout = "2s";
   std::string authz_timeout = "2s";
+  std::string authz = "agent";
+  std::string authz_fail = "closed";
+  std::string authz_stale_max = "1h";
+  double authz_verify = 0.0;
   std::string admin_addr;
 };
 
@@ -90,6 +94,20 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "How long to wait for the peer's close_notify.")(
       "authz-timeout", po::value(&f.authz_timeout)->default_value(f.authz_timeout),
       "Deadline of one authorize call to the agent (no answer: denied).")(
+      "authz", po::value(&f.authz)->default_value(f.authz),
+      "agent: ask the agent about every inbound connection (POST "
+      "/v1/agent/connect/authorize). local: watch this service's intentions and decide each "
+      "connection in-process with Consul's rules (the no-match default is learned from the "
+      "agent).")(
+      "authz-fail", po::value(&f.authz_fail)->default_value(f.authz_fail),
+      "When the agent cannot be asked: closed denies; last-known decides from the last "
+      "intentions seen (local) or the caller's last answer (agent), marked "
+      "decision_source=stale, for at most -authz-stale-max.")(
+      "authz-stale-max", po::value(&f.authz_stale_max)->default_value(f.authz_stale_max),
+      "How long -authz-fail last-known may decide from what it saw last.")(
+      "authz-verify", po::value(&f.authz_verify)->default_value(f.authz_verify),
+      "With -authz local: the share (0 to 1) of decisions also asked of the agent; each "
+      "disagreement is logged as event=authz_disagreement.")(
       "admin-addr", po::value(&f.admin_addr),
       "host:port serving GET /ready and /health (port 0 picks a free port).")(
       "config-file", po::value<std::string>()->value_name("FILE"),
@@ -105,6 +123,34 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
 // -service, -service-addr, -listen, -upstream: the whole configuration from flags.
 boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
                                                           proxy::ProxyConfig& config);
+
+// -authz, -authz-fail, -authz-verify (-authz-stale-max is parsed with the other durations).
+boost::system::result<void, std::string> apply_authz_flags(const RawFlags& f,
+                                                           proxy::AuthzConfig& authz) {
+  if (f.authz == "agent") {
+    authz.mode = proxy::AuthzMode::agent;
+  } else if (f.authz == "local") {
+    authz.mode = proxy::AuthzMode::local;
+  } else {
+    return "-authz must be agent or local, got \"" + f.authz + "\"";
+  }
+  if (f.authz_fail == "closed") {
+    authz.fail = proxy::AuthzFail::closed;
+  } else if (f.authz_fail == "last-known") {
+    authz.fail = proxy::AuthzFail::last_known;
+  } else {
+    return "-authz-fail must be closed or last-known, got \"" + f.authz_fail + "\"";
+  }
+  // `!(x >= 0)` also refuses NaN.
+  if (!(f.authz_verify >= 0.0 && f.authz_verify <= 1.0)) {
+    return "-authz-verify must be between 0 and 1, got " + std::to_string(f.authz_verify);
+  }
+  if (f.authz_verify > 0.0 && authz.mode != proxy::AuthzMode::local) {
+    return "-authz-verify needs -authz local (in agent mode every decision is the agent's)";
+  }
+  authz.verify_rate = f.authz_verify;
+  return {};
+}
 
 }  // namespace
 
@@ -206,12 +252,14 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
       DurationFlag{"idle-timeout", &f.idle_timeout, &t.idle},
       DurationFlag{"drain-timeout", &f.drain_timeout, &t.drain},
       DurationFlag{"tls-shutdown-timeout", &f.tls_shutdown_timeout, &t.tls_shutdown},
-      DurationFlag{"authz-timeout", &f.authz_timeout, &t.authorize}};
+      DurationFlag{"authz-timeout", &f.authz_timeout, &t.authorize},
+      DurationFlag{"authz-stale-max", &f.authz_stale_max, &o.config.authz.stale_max}};
   for (const auto& d : durations) {
     auto parsed = parse_positive_duration_flag(d.flag, *d.text);
     if (!parsed) return fail(parsed.error());
     *d.target = *parsed;
   }
+  if (auto authz = apply_authz_flags(f, o.config.authz); !authz) return fail(authz.error());
   if (o.config.max_connections == 0) return fail("-max-connections must be at least 1");
   if (o.config.max_handshakes == 0) return fail("-max-handshakes must be at least 1");
   // Consul's default spelling is "INFO"; spdlog's names are lowercase.

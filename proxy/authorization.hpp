@@ -1,0 +1,60 @@
+#pragma once
+// How this sidecar authorizes inbound connections, assembled from -authz, -authz-fail,
+// -authz-stale-max and -authz-verify: the per-worker authorizers (agent or local), the state they
+// share (the intention watch, the learned default, the last answers), and what /ready says about
+// it. Created before the workers; the watch starts on the control thread with the sidecar.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "consul/agent_config.hpp"
+#include "proxy/agent_authorizer.hpp"
+#include "proxy/agent_reachability.hpp"
+#include "proxy/intention_watch.hpp"
+#include "proxy/local_authorizer.hpp"
+#include "proxy/proxy_config.hpp"
+#include "proxy/stale_verdicts.hpp"
+
+namespace gatehouse::proxy {
+
+class Authorization {
+ public:
+  Authorization(AuthzConfig config, consul::AgentConfig agent,
+                std::chrono::milliseconds authorize_timeout);
+  Authorization(const Authorization&) = delete;
+  Authorization& operator=(const Authorization&) = delete;
+
+  // The WorkerPool's factory: one authorizer per worker, on that worker's executor.
+  std::shared_ptr<Authorizer> make_authorizer(boost::asio::any_io_executor worker);
+
+  // Control thread, before the workers accept: local mode starts watching `service`'s
+  // intentions.
+  void start(const boost::asio::any_io_executor& control, const std::string& service,
+             consul::BlockingOptions watch_options = {});
+  void stop();
+
+  const AuthzConfig& config() const { return config_; }
+  AgentReachability& reachability() { return reachability_; }
+  // Local mode only (null before start() and in agent mode).
+  IntentionWatch* watch() { return watch_.get(); }
+  const LocalAuthzShared* local() const { return local_.get(); }
+
+  // Why new connections would now be refused because the agent cannot be asked
+  // (`agent unreachable: …`), or nullopt. -authz-fail last-known stays ready while what it
+  // remembers is younger than -authz-stale-max.
+  std::optional<std::string> unready_reason() const;
+
+ private:
+  AuthzConfig config_;
+  consul::AgentConfig agent_;
+  std::chrono::milliseconds authorize_timeout_;
+  AgentReachability reachability_;
+  std::shared_ptr<StaleVerdicts> stale_;     // agent mode with last-known
+  std::shared_ptr<LocalAuthzShared> local_;  // local mode
+  std::shared_ptr<IntentionWatch> watch_;    // local mode, from start()
+};
+
+}  // namespace gatehouse::proxy
