@@ -31,8 +31,8 @@ constexpr std::chrono::milliseconds kAcceptErrorPause{100};
 
 }  // namespace
 
-AdminReply admin_reply(std::string_view method, std::string_view target, bool ready,
-                       bool draining, std::string_view unready_reason) {
+AdminReply admin_reply(std::string_view method, std::string_view target, bool ready, bool draining,
+                       std::string_view unready_reason) {
   const auto path = target.substr(0, target.find('?'));
   if (path != "/ready" && path != "/health") return {404, "not found\n", ""};
   if (method != "GET") return {405, "method not allowed\n", "GET"};
@@ -108,10 +108,10 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
     const auto target = request.target();
     const auto& authz = state->runtime->authz;
     const std::string unready = authz ? authz->unready_reason().value_or("") : std::string{};
-    const auto reply = admin_reply(std::string_view{method.data(), method.size()},
-                                   std::string_view{target.data(), target.size()},
-                                   state->runtime->ready.load(), state->runtime->draining.load(),
-                                   unready);
+    const auto reply =
+        admin_reply(std::string_view{method.data(), method.size()},
+                    std::string_view{target.data(), target.size()}, state->runtime->ready.load(),
+                    state->runtime->draining.load(), unready);
     auto out = to_message(reply, request.version(), request.keep_alive());
     auto [wec, wn] = co_await http::async_write(stream, out, tok);
     if (wec || !request.keep_alive() || state->stopped) break;

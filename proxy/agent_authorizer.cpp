@@ -60,7 +60,8 @@ boost::asio::awaitable<Verdict> AgentAuthorizer::check(const tls::PeerIdentity& 
     std::string reason = authz_unavailable_reason(answer.error(), timeout_);
     // An error status or a garbled answer came from an agent that is there (misconfigured, or
     // its servers are down): only silence is an unreachable agent.
-    if (!agent_unreachable(answer.error())) co_return Verdict{false, reason, DecisionSource::agent, {}};
+    if (!agent_unreachable(answer.error()))
+      co_return Verdict{false, reason, DecisionSource::agent, {}};
     if (sinks_.reachability != nullptr) sinks_.reachability->failed(reason);
     if (sinks_.stale) {
       if (auto remembered = sinks_.stale->recall(caller)) co_return *remembered;

@@ -7,10 +7,10 @@
 // entries live in shards picked by connection id (consecutive ids, different shards) and the
 // count is an atomic that the connection limit reads without locking.
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <array>
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <functional>

@@ -15,13 +15,12 @@ void spawn_inbound(Worker& worker, tcp::socket socket, const std::shared_ptr<Run
   auto signal = std::make_shared<net::cancellation_signal>();
   auto entry = runtime->registry.add(id, worker.executor(), signal);
   auto slot = signal->slot();
-  net::co_spawn(
-      worker.executor(),
-      serve_inbound(std::move(socket), runtime, worker.authorizer(), worker.handshakes(),
-                    std::move(entry), id),
-      net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
-        if (e) log_conn_crashed(id, e);
-      }));
+  net::co_spawn(worker.executor(),
+                serve_inbound(std::move(socket), runtime, worker.authorizer(), worker.handshakes(),
+                              std::move(entry), id),
+                net::bind_cancellation_slot(slot, [id, signal](const std::exception_ptr& e) {
+                  if (e) log_conn_crashed(id, e);
+                }));
 }
 
 boost::system::result<std::unique_ptr<InboundListener>, std::string> InboundListener::bind(

@@ -6,8 +6,8 @@
 // at L4). Each answer is published as one immutable IntentionSet that any worker reads without
 // locking; listeners (revocation) hear each change on the control thread.
 
-#include <boost/asio/any_io_executor.hpp>
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>

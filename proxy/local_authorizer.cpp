@@ -57,8 +57,8 @@ net::awaitable<Verdict> LocalAuthorizer::check(const tls::PeerIdentity& peer,
                                                const std::string& target) {
   const auto* caller = peer.id.service();
   if (caller == nullptr) {
-    co_return Verdict{false, "identity: peer certificate is not a service identity",
-                      DecisionSource::local, {}};
+    co_return Verdict{
+        false, "identity: peer certificate is not a service identity", DecisionSource::local, {}};
   }
   Basis b = basis();
   if (!b.set) co_return Verdict{false, std::move(b.why_not), DecisionSource::local, {}};
@@ -81,7 +81,8 @@ net::awaitable<Verdict> LocalAuthorizer::no_match(const tls::PeerIdentity& peer,
     co_return Verdict{false,
                       "authz_unavailable: no intention matches and the agent's default is not "
                       "known (the agent cannot be asked)",
-                      source, {}};
+                      source,
+                      {}};
   }
   Verdict asked = co_await agent_->check(peer, target);
   if (asked.intention == "default") learned.learn({asked.allowed, asked.reason});

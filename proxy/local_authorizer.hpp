@@ -52,8 +52,7 @@ class LocalAuthorizer final : public Authorizer {
   Basis basis() const;
   boost::asio::awaitable<Verdict> no_match(const tls::PeerIdentity& peer, const std::string& target,
                                            DecisionSource source);
-  void maybe_verify(const tls::PeerIdentity& peer, const std::string& target,
-                    const Verdict& local);
+  void maybe_verify(const tls::PeerIdentity& peer, const std::string& target, const Verdict& local);
 
   boost::asio::any_io_executor executor_;
   std::shared_ptr<LocalAuthzShared> shared_;

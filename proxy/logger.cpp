@@ -61,8 +61,8 @@ std::uint64_t dropped_log_lines() {
 
 void finish_logging() {
   auto current = spdlog::default_logger();
-  auto direct = std::make_shared<spdlog::logger>(
-      "proxy-direct", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto direct = std::make_shared<spdlog::logger>("proxy-direct",
+                                                 std::make_shared<spdlog::sinks::stdout_sink_mt>());
   set_pattern(*direct, g_format.load());
   direct->set_level(current->level());
   direct->flush_on(spdlog::level::trace);

@@ -67,8 +67,8 @@ net::awaitable<std::optional<tcp::endpoint>> resolve_within(const HostPort& wher
       });
   co_await lookup->answered.async_wait(tok);
   if (!lookup->done) {
-    reason = "resolve " + where.host + ": no answer within " + std::to_string(limit.count()) +
-             " ms";
+    reason =
+        "resolve " + where.host + ": no answer within " + std::to_string(limit.count()) + " ms";
     co_return std::nullopt;
   }
   if (!lookup->endpoint) {
@@ -83,9 +83,9 @@ net::awaitable<Attempt> try_instance(const UpstreamInstance& instance,
                                      std::chrono::milliseconds limit) {
   const auto started = Clock::now();
   const auto left = [&] {
-    return std::max(std::chrono::milliseconds{1},
-                    limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() -
-                                                                                  started));
+    return std::max(
+        std::chrono::milliseconds{1},
+        limit - std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
   };
   Attempt attempt;
   const auto endpoint = co_await resolve_within(instance.dial, limit, attempt.reason);

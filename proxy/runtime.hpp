@@ -23,7 +23,7 @@ struct Runtime {
   tls::ContextSlot server_tls;  // the public listener's context
   tls::ContextSlot client_tls;  // presented on upstream dials (outbound_connection.cpp)
   ConnectionRegistry registry;
-  ConnObservers observers;  // filled at startup, before the workers run
+  ConnObservers observers;               // filled at startup, before the workers run
   std::shared_ptr<Authorization> authz;  // set at startup; /ready asks it about the agent
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining

@@ -3,8 +3,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
-#include <boost/asio/ssl/error.hpp>
 #include <array>
+#include <boost/asio/ssl/error.hpp>
 #include <cerrno>
 
 namespace gatehouse::proxy {
@@ -90,8 +90,8 @@ error_code TlsSocket::failure(int ret, bool& wants_write) {
 }
 
 net::awaitable<error_code> TlsSocket::wait_for_socket(bool writable) {
-  auto [ec] = co_await socket_.async_wait(
-      writable ? tcp::socket::wait_write : tcp::socket::wait_read, tok);
+  auto [ec] =
+      co_await socket_.async_wait(writable ? tcp::socket::wait_write : tcp::socket::wait_read, tok);
   co_return ec;
 }
 

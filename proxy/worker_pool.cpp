@@ -9,7 +9,10 @@ namespace gatehouse::proxy {
 
 Worker::Worker(std::size_t index, const AuthorizerFactory& make_authorizer,
                std::size_t max_handshakes)
-    : index_(index), handshakes_(max_handshakes), guard_(context_.get_executor()), authorizer_(make_authorizer(executor())) {}
+    : index_(index),
+      handshakes_(max_handshakes),
+      guard_(context_.get_executor()),
+      authorizer_(make_authorizer(executor())) {}
 
 Worker::~Worker() { stop_and_join(); }
 

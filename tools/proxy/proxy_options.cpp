@@ -98,11 +98,10 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "agent: ask the agent about every inbound connection (POST "
       "/v1/agent/connect/authorize). local: watch this service's intentions and decide each "
       "connection in-process with Consul's rules (the no-match default is learned from the "
-      "agent).")(
-      "authz-fail", po::value(&f.authz_fail)->default_value(f.authz_fail),
-      "When the agent cannot be asked: closed denies; last-known decides from the last "
-      "intentions seen (local) or the caller's last answer (agent), marked "
-      "decision_source=stale, for at most -authz-stale-max.")(
+      "agent).")("authz-fail", po::value(&f.authz_fail)->default_value(f.authz_fail),
+                 "When the agent cannot be asked: closed denies; last-known decides from the last "
+                 "intentions seen (local) or the caller's last answer (agent), marked "
+                 "decision_source=stale, for at most -authz-stale-max.")(
       "authz-stale-max", po::value(&f.authz_stale_max)->default_value(f.authz_stale_max),
       "How long -authz-fail last-known may decide from what it saw last.")(
       "authz-verify", po::value(&f.authz_verify)->default_value(f.authz_verify),
