@@ -185,7 +185,9 @@ const std::vector<ScalarKey>& scalar_keys() {
       {"authz_stale_max", "authz-stale-max", read_name},
       {"authz_verify", "authz-verify",
        [](const json& v, const std::string& p) {
-         if (!v.is_number()) expected(p, "a number from 0 to 1", v);
+         if (!v.is_number() || v.get<double>() < 0.0 || v.get<double>() > 1.0) {
+           expected(p, "a number from 0 to 1", v);
+         }
          return std::to_string(v.get<double>());
        }},
       {"max_handshakes", "max-handshakes",

@@ -31,6 +31,14 @@ TEST(AdminReply, ReadyFollowsTheSidecarState) {
   EXPECT_EQ(admin_reply("GET", "/ready", true, true), (AdminReply{503, "draining\n", ""}));
 }
 
+TEST(AdminReply, ReadyIs503WhileTheAgentCannotBeAsked) {
+  EXPECT_EQ(admin_reply("GET", "/ready", true, false, "agent unreachable: connection refused"),
+            (AdminReply{503, "agent unreachable: connection refused\n", ""}));
+  // Draining and not-yet-ready say so first; /health does not depend on the agent.
+  EXPECT_EQ(admin_reply("GET", "/ready", true, true, "agent unreachable: x").body, "draining\n");
+  EXPECT_EQ(admin_reply("GET", "/health", true, false, "agent unreachable: x").status, 200U);
+}
+
 TEST(AdminReply, HealthIsUpUntilDraining) {
   EXPECT_EQ(admin_reply("GET", "/health", false, false), (AdminReply{200, "ok\n", ""}));
   EXPECT_EQ(admin_reply("GET", "/health", true, false), (AdminReply{200, "ok\n", ""}));

@@ -31,6 +31,7 @@ TEST(ConfigFile, EveryScalarSettingBecomesItsFlag) {
     "token_file": "/etc/web.token",
     "ca_file": "/etc/ca.pem", "ca_path": "/etc/ca.d", "client_cert": "/etc/c.pem",
     "client_key": "/etc/c.key", "tls_server_name": "consul", "datacenter": "dc2",
+    "authz": "local", "authz_fail": "last-known", "authz_stale_max": "10m", "authz_verify": 0.5,
     "timeouts": {"handshake": "5s", "local_connect": "250ms", "idle": "10m", "drain": "3s",
                  "tls_shutdown": "1s", "authorize": "1500ms"}
   })");
@@ -57,6 +58,10 @@ TEST(ConfigFile, EveryScalarSettingBecomesItsFlag) {
       {"client-key", "/etc/c.key"},
       {"tls-server-name", "consul"},
       {"datacenter", "dc2"},
+      {"authz", "local"},
+      {"authz-fail", "last-known"},
+      {"authz-stale-max", "10m"},
+      {"authz-verify", "0.500000"},
       {"handshake-timeout", "5s"},
       {"local-connect-timeout", "250ms"},
       {"idle-timeout", "10m"},

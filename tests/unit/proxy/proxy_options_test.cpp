@@ -78,6 +78,31 @@ TEST(ProxyOptions, BadValuesAreNamed) {
             "-idle-timeout: expected a positive duration such as 10s or 500ms, got \"soon\"");
 }
 
+TEST(ProxyOptions, AuthorizationFlags) {
+  auto o = parse({"-service", "db"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->config.authz.mode, proxy::AuthzMode::agent);
+  EXPECT_EQ(o->config.authz.fail, proxy::AuthzFail::closed);
+  EXPECT_EQ(o->config.authz.stale_max, 1h);
+  o = parse({"-service", "db", "-authz", "local", "-authz-fail", "last-known", "-authz-stale-max",
+             "90s", "-authz-verify", "0.25"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->config.authz.mode, proxy::AuthzMode::local);
+  EXPECT_EQ(o->config.authz.fail, proxy::AuthzFail::last_known);
+  EXPECT_EQ(o->config.authz.stale_max, 90s);
+  EXPECT_DOUBLE_EQ(o->config.authz.verify_rate, 0.25);
+
+  EXPECT_EQ(parse({"-service", "db", "-authz", "cache"}).error(),
+            "-authz must be agent or local, got \"cache\"");
+  EXPECT_EQ(parse({"-service", "db", "-authz-fail", "open"}).error(),
+            "-authz-fail must be closed or last-known, got \"open\"");
+  EXPECT_EQ(parse({"-service", "db", "-authz", "local", "-authz-verify", "2"}).error(),
+            "-authz-verify must be between 0 and 1, got 2.000000");
+  EXPECT_EQ(parse({"-service", "db", "-authz-verify", "0.5"}).error(),
+            "-authz-verify needs -authz local (in agent mode every decision is the agent's)");
+  EXPECT_FALSE(parse({"-service", "db", "-authz-stale-max", "0s"}));
+}
+
 TEST(ProxyOptions, UpstreamsOnlyIsAValidClientProxy) {
   auto o = parse({"-service", "web", "-upstream", "db:9191", "-upstream", "cache:127.0.0.2:0"});
   ASSERT_TRUE(o) << o.error();

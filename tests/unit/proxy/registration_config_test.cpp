@@ -61,8 +61,8 @@ TEST(RegistrationConfig, ConsulSidecarRegistration) {
 
 TEST(RegistrationConfig, TimeoutsMissingFromProxyConfigKeepOurFlags) {
   ProxyConfig base;
-  base.timeouts.handshake = 3s;       // -handshake-timeout 3s
-  base.timeouts.local_connect = 4s;   // overridden by Proxy.Config.local_connect_timeout_ms
+  base.timeouts.handshake = 3s;      // -handshake-timeout 3s
+  base.timeouts.local_connect = 4s;  // overridden by Proxy.Config.local_connect_timeout_ms
   auto mapped = config_from_registration(sidecar(), base);
   ASSERT_TRUE(mapped) << mapped.error();
   EXPECT_EQ(mapped->config.timeouts.handshake, 3s);

@@ -121,12 +121,9 @@ TEST_F(SelfRegistrationRun, HeartbeatsAndRegistersAgainWhenTheAgentLostTheCheck)
       },
       timing);
   const std::vector<std::string> expected{
-      "PUT /v1/agent/service/register",
-      "PUT /v1/agent/check/pass/web-proxy-ttl",
-      "PUT /v1/agent/check/pass/web-proxy-ttl",
-      "GET /v1/agent/service/web-proxy",
-      "PUT /v1/agent/service/register",
-      "PUT /v1/agent/service/deregister/web-proxy",
+      "PUT /v1/agent/service/register",         "PUT /v1/agent/check/pass/web-proxy-ttl",
+      "PUT /v1/agent/check/pass/web-proxy-ttl", "GET /v1/agent/service/web-proxy",
+      "PUT /v1/agent/service/register",         "PUT /v1/agent/service/deregister/web-proxy",
   };
   EXPECT_EQ(requests_, expected);
 }

@@ -4,15 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/write.hpp>
-#include <atomic>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -51,8 +51,8 @@ class TlsSocketTest : public ::testing::Test {
       tls::CertificateAuthority& ca, const tls::TrustMaterial& trust, tls::Role role,
       const char* service, Clock::time_point issued_at = Clock::now()) {
     static std::uint64_t serial = 0;
-    auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service),
-                                72h, issued_at, ++serial);
+    auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service), 72h,
+                                issued_at, ++serial);
     EXPECT_TRUE(issued) << issued.error();
     auto built = tls::TlsContext::build(role, {issued->cert_pem, issued->private_key_pem}, trust);
     EXPECT_TRUE(built) << built.error();
@@ -231,8 +231,9 @@ TEST_F(TlsSocketTest, AClientCertificateFromAnotherCaIsNamed) {
   TlsSocket server{std::move(pair_.second), server_ctx()};
   const error_code server_ec = server_handshake_with(*stranger, server);
   ASSERT_TRUE(server_ec);
-  EXPECT_NE(server.handshake_failure_detail().find("verify: unable to get local issuer certificate"),
-            std::string::npos)
+  EXPECT_NE(
+      server.handshake_failure_detail().find("verify: unable to get local issuer certificate"),
+      std::string::npos)
       << server.handshake_failure_detail();
 }
 
@@ -395,10 +396,11 @@ TEST_F(StalledPeerTest, HandshakeWaitsOnTheSocketWhenTheClientHelloStopsHalfway)
     client.wait_for_close(20s);
   });
   bool handshake_timed_out = false;
-  run([&]() -> net::awaitable<void> {
+  run(
+      [&]() -> net::awaitable<void> {
         net::steady_timer limit{ioc_, 300ms};
-        auto first = co_await (server.handshake(net::ssl::stream_base::server) ||
-                               limit.async_wait(tok));
+        auto first =
+            co_await (server.handshake(net::ssl::stream_base::server) || limit.async_wait(tok));
         handshake_timed_out = first.index() == 1;
         server.next_layer().close();
       },
