@@ -2,21 +2,24 @@
 
 namespace gatehouse::consul {
 
+Decision decision_by(const Intention& ixn) {
+  Decision d;
+  if (ixn.is_l7()) {
+    // An L4 caller cannot satisfy HTTP rules: any L7 intention is a deny here.
+    d.allowed = false;
+    d.reason = "Matched L7 intention: " + ixn.to_string();
+  } else {
+    d.allowed = ixn.action == kActionAllow;
+    d.reason = "Matched L4 intention: " + ixn.to_string();
+  }
+  d.matched = ixn;
+  return d;
+}
+
 Decision decide(std::span<const Intention> destination_matches, const ServiceRef& source,
                 const DecisionDefaults& defaults) {
   for (const auto& ixn : destination_matches) {
-    if (!source_matches(ixn, source)) continue;
-    Decision d;
-    if (ixn.is_l7()) {
-      // An L4 caller cannot satisfy HTTP rules: any L7 intention is a deny here.
-      d.allowed = false;
-      d.reason = "Matched L7 intention: " + ixn.to_string();
-    } else {
-      d.allowed = ixn.action == kActionAllow;
-      d.reason = "Matched L4 intention: " + ixn.to_string();
-    }
-    d.matched = ixn;
-    return d;
+    if (source_matches(ixn, source)) return decision_by(ixn);
   }
   if (defaults.default_intention_allow)
     return Decision{*defaults.default_intention_allow, std::string{kReasonDefaultIntentionPolicy},

@@ -34,6 +34,9 @@ struct Decision {
   friend bool operator==(const Decision&, const Decision&) = default;
 };
 
+// The decision of `ixn` once it is the first to match a caller.
+Decision decision_by(const Intention& ixn);
+
 // `destination_matches` are the intentions matching the destination, in evaluation order (as
 // match_intentions(…, MatchBy::destination, …) returns them).
 Decision decide(std::span<const Intention> destination_matches, const ServiceRef& source,

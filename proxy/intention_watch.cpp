@@ -31,6 +31,7 @@ void IntentionWatch::on_answer(const std::map<std::string, std::vector<consul::I
   auto next = std::make_shared<IntentionSet>();
   // Keyed by the name exactly as asked; a missing key is an empty list.
   if (const auto it = matches.find(service_); it != matches.end()) next->matches = it->second;
+  next->decisions = IntentionIndex{next->matches};
   next->index = index;
   std::shared_ptr<const IntentionSet> published = std::move(next);
   current_.store(published);

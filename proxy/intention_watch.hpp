@@ -19,11 +19,13 @@
 #include "consul/blocking_query.hpp"
 #include "consul/intention.hpp"
 #include "proxy/agent_reachability.hpp"
+#include "proxy/intention_index.hpp"
 
 namespace gatehouse::proxy {
 
 struct IntentionSet {
   std::vector<consul::Intention> matches;  // by destination, highest precedence first
+  IntentionIndex decisions;                // the same, prepared for deciding
   std::uint64_t index = 0;                 // X-Consul-Index of the answer
 };
 

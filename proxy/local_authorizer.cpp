@@ -19,6 +19,15 @@ consul::ServiceRef caller_ref(const tls::ServiceIdentity& caller) {
   return ref;
 }
 
+std::optional<Verdict> decide_locally(const IntentionIndex& intentions,
+                                      const tls::ServiceIdentity& caller, DecisionSource source) {
+  const Verdict* found = intentions.decide(caller_ref(caller));
+  if (found == nullptr) return std::nullopt;
+  Verdict verdict = *found;
+  verdict.source = source;
+  return verdict;
+}
+
 LocalAuthorizer::LocalAuthorizer(net::any_io_executor executor,
                                  std::shared_ptr<LocalAuthzShared> shared,
                                  std::shared_ptr<AgentAuthorizer> agent, AuthzConfig config)
@@ -62,13 +71,10 @@ net::awaitable<Verdict> LocalAuthorizer::check(const tls::PeerIdentity& peer,
   }
   Basis b = basis();
   if (!b.set) co_return Verdict{false, std::move(b.why_not), DecisionSource::local, {}};
-  // The defaults are not used: a no-match is answered below with the agent's own default.
-  const consul::Decision decision = consul::decide(b.set->matches, caller_ref(*caller), {});
-  if (!decision.matched) co_return co_await no_match(peer, target, b.source);
-  Verdict verdict{decision.allowed, decision.reason, b.source,
-                  consul::intention_label(decision.reason)};
-  if (b.source == DecisionSource::local) maybe_verify(peer, target, verdict);
-  co_return verdict;
+  auto verdict = decide_locally(b.set->decisions, *caller, b.source);
+  if (!verdict) co_return co_await no_match(peer, target, b.source);
+  if (b.source == DecisionSource::local) maybe_verify(peer, target, *verdict);
+  co_return std::move(*verdict);
 }
 
 net::awaitable<Verdict> LocalAuthorizer::no_match(const tls::PeerIdentity& peer,

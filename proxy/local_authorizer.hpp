@@ -17,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 
 #include "proxy/agent_authorizer.hpp"
@@ -60,6 +61,11 @@ class LocalAuthorizer final : public Authorizer {
   AuthzConfig config_;
   std::minstd_rand random_;
 };
+
+// Pure: the decision for `caller` from the destination's intentions, or nullopt when none
+// matches (the agent's default decides then).
+std::optional<Verdict> decide_locally(const IntentionIndex& intentions,
+                                      const tls::ServiceIdentity& caller, DecisionSource source);
 
 // The caller as the intention rules see it: the SPIFFE ID's namespace, name and partition
 // (partition "default" is the empty partition of CE), as the agent's authorize maps it.
