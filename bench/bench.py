@@ -28,7 +28,7 @@ import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
-PEERS = ["direct", "gatehouse", "haproxy", "stunnel"]
+PEERS = ["direct", "gatehouse", "gatehouse-local", "haproxy", "stunnel"]
 FIGURES = ["bulk_gbps", "cpu_s_per_gb", "new_conns_per_s", "cpu_us_per_conn", "keepalive_rps",
            "keepalive_p50_ms", "keepalive_p99_ms", "cpu_us_per_req", "idle_kib_per_conn"]
 SWEEP = [1, 32, 256, 1024]
@@ -151,6 +151,10 @@ class Agent:
                                workdir)
         stack.callback(self.process.stop)
         self.addr = self.process.wait_for(r"event=listening component=dev-agent addr=(\S+)")[1]
+        # As deployed: an intention allows web to db (Gatehouse's decisions match it, in either
+        # authorization mode, rather than falling through to the default).
+        self.call("PUT", "/v1/connect/intentions/exact?source=web&destination=db",
+                  {"Action": "allow"})
 
     def call(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
@@ -185,7 +189,7 @@ def start_direct(ctx, app_port, stack):
     return app_port, []
 
 
-def start_gatehouse(ctx, app_port, stack):
+def start_gatehouse(ctx, app_port, stack, inbound_flags=()):
     agent, gh, logdir = ctx["agent"], ctx["gatehouse"], ctx["logdir"]
     inbound_port, entry_port = free_port(), free_port()
     # The inbound sidecar's registration is what the outbound sidecar discovers db by.
@@ -197,7 +201,8 @@ def start_gatehouse(ctx, app_port, stack):
     common = ["-http-addr", agent.addr]
     inbound = Process("gatehouse-inbound", [gh, "proxy", "-service", "db", "-service-addr",
                                             f"127.0.0.1:{app_port}", "-listen",
-                                            f"127.0.0.1:{inbound_port}", *common], logdir)
+                                            f"127.0.0.1:{inbound_port}", *inbound_flags,
+                                            *common], logdir)
     stack.callback(inbound.stop)
     outbound = Process("gatehouse-outbound", [gh, "proxy", "-service", "web", "-upstream",
                                               f"db:{entry_port}", *common], logdir)
@@ -281,7 +286,13 @@ verifyChain = yes
     return entry_port, processes
 
 
-STARTERS = {"direct": start_direct, "gatehouse": start_gatehouse, "haproxy": start_haproxy,
+def start_gatehouse_local(ctx, app_port, stack):
+    """The same chain, the inbound sidecar deciding from its watched intentions (-authz local)."""
+    return start_gatehouse(ctx, app_port, stack, inbound_flags=["-authz", "local"])
+
+
+STARTERS = {"direct": start_direct, "gatehouse": start_gatehouse,
+            "gatehouse-local": start_gatehouse_local, "haproxy": start_haproxy,
             "stunnel": start_stunnel}
 
 
@@ -443,17 +454,21 @@ def medians(samples, figures):
 
 
 def format_table(table, figures):
-    """A row per figure, a column per peer, and the ratio Gatehouse / HAProxy."""
+    """A row per figure, a column per peer, and the ratios Gatehouse / HAProxy (agent and local
+    authorization)."""
     width = max(len(f) for f in figures) + 2
-    header = f"{'figure':<{width}}" + "".join(f"{p:>12}" for p in PEERS) + f"{'GH/HAProxy':>12}"
+    header = (f"{'figure':<{width}}" + "".join(f"{p:>16}" for p in PEERS) +
+              f"{'GH/HAProxy':>12}{'GH-local/HA':>12}")
     lines = [header, "-" * len(header)]
     for figure in figures:
         row = f"{figure:<{width}}"
         for peer in PEERS:
             value = table.get(peer, {}).get(figure)
-            row += f"{value:>12.3f}" if value is not None else f"{'-':>12}"
-        gh, ha = table.get("gatehouse", {}).get(figure), table.get("haproxy", {}).get(figure)
-        row += f"{gh / ha:>12.2f}" if gh is not None and ha else f"{'-':>12}"
+            row += f"{value:>16.3f}" if value is not None else f"{'-':>16}"
+        ha = table.get("haproxy", {}).get(figure)
+        for gatehouse in ("gatehouse", "gatehouse-local"):
+            gh = table.get(gatehouse, {}).get(figure)
+            row += f"{gh / ha:>12.2f}" if gh is not None and ha else f"{'-':>12}"
         row += "  (higher is better)" if higher_is_better(figure) else "  (lower is better)"
         lines.append(row)
     return "\n".join(lines)
