@@ -21,9 +21,11 @@ std::shared_ptr<Authorizer> Authorization::make_authorizer(boost::asio::any_io_e
 
 void Authorization::start(const boost::asio::any_io_executor& control, const std::string& service,
                           consul::BlockingOptions watch_options) {
-  if (config_.mode != AuthzMode::local || watch_) return;
+  const bool local = config_.mode == AuthzMode::local;
+  if ((!local && !config_.revoke) || watch_) return;
   watch_ = std::make_shared<IntentionWatch>(control, agent_, service, reachability_, watch_options);
-  local_->watch = watch_;
+  if (local) local_->watch = watch_;
+  if (on_change_) watch_->on_change(on_change_);
   watch_->start();
 }
 
@@ -35,7 +37,7 @@ std::optional<std::string> Authorization::unready_reason() const {
   const bool local = config_.mode == AuthzMode::local;
   std::optional<AgentReachability::Outage> outage;
   if (local) {
-    if (watch_) outage = watch_->outage();
+    if (watch_) outage = watch_->outage();  // what local decisions depend on
   } else {
     outage = reachability_.outage();
   }

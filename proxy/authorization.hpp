@@ -30,15 +30,18 @@ class Authorization {
   // The WorkerPool's factory: one authorizer per worker, on that worker's executor.
   std::shared_ptr<Authorizer> make_authorizer(boost::asio::any_io_executor worker);
 
-  // Control thread, before the workers accept: local mode starts watching `service`'s
-  // intentions.
+  // Before start(): called on the control thread with every new set of intentions (revocation).
+  void on_intentions_change(IntentionWatch::OnChange callback) { on_change_ = std::move(callback); }
+
+  // Control thread, before the workers accept: starts watching `service`'s intentions (local
+  // mode, or any mode with -revoke).
   void start(const boost::asio::any_io_executor& control, const std::string& service,
              consul::BlockingOptions watch_options = {});
   void stop();
 
   const AuthzConfig& config() const { return config_; }
   AgentReachability& reachability() { return reachability_; }
-  // Local mode only (null before start() and in agent mode).
+  // Null before start(), and in agent mode without -revoke.
   IntentionWatch* watch() { return watch_.get(); }
   const LocalAuthzShared* local() const { return local_.get(); }
 
@@ -54,7 +57,8 @@ class Authorization {
   AgentReachability reachability_;
   std::shared_ptr<StaleVerdicts> stale_;     // agent mode with last-known
   std::shared_ptr<LocalAuthzShared> local_;  // local mode
-  std::shared_ptr<IntentionWatch> watch_;    // local mode, from start()
+  std::shared_ptr<IntentionWatch> watch_;    // from start(): local mode or -revoke
+  IntentionWatch::OnChange on_change_;
 };
 
 }  // namespace gatehouse::proxy

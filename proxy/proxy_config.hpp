@@ -57,6 +57,9 @@ struct AuthzConfig {
   AuthzFail fail = AuthzFail::closed;
   milliseconds stale_max{3'600'000};  // how long last-known decisions may be used
   double verify_rate = 0.0;           // local mode: share of decisions also asked of the agent
+  // Re-decide open inbound connections when the intentions change and close the ones now
+  // denied (-revoke; -revoke=false keeps Consul's decide-at-connect behaviour).
+  bool revoke = true;
 };
 
 struct ProxyConfig {

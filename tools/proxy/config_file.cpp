@@ -183,6 +183,7 @@ const std::vector<ScalarKey>& scalar_keys() {
       {"authz", "authz", read_name},
       {"authz_fail", "authz-fail", read_name},
       {"authz_stale_max", "authz-stale-max", read_name},
+      {"revoke", "revoke", read_bool},
       {"authz_verify", "authz-verify",
        [](const json& v, const std::string& p) {
          if (!v.is_number() || v.get<double>() < 0.0 || v.get<double>() > 1.0) {

@@ -104,6 +104,10 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
                  "decision_source=stale, for at most -authz-stale-max.")(
       "authz-stale-max", po::value(&f.authz_stale_max)->default_value(f.authz_stale_max),
       "How long -authz-fail last-known may decide from what it saw last.")(
+      "revoke", po::value(&o.config.authz.revoke)->default_value(true)->implicit_value(true),
+      "Watch this service's intentions and close open inbound connections they now deny "
+      "(outcome=revoked), within about a second of the change. -revoke=false keeps Consul's "
+      "behaviour: a connection is only authorized when it opens.")(
       "authz-verify", po::value(&f.authz_verify)->default_value(f.authz_verify),
       "With -authz local: the share (0 to 1) of decisions also asked of the agent; each "
       "disagreement is logged as event=authz_disagreement.")(

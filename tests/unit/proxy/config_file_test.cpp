@@ -32,6 +32,7 @@ TEST(ConfigFile, EveryScalarSettingBecomesItsFlag) {
     "ca_file": "/etc/ca.pem", "ca_path": "/etc/ca.d", "client_cert": "/etc/c.pem",
     "client_key": "/etc/c.key", "tls_server_name": "consul", "datacenter": "dc2",
     "authz": "local", "authz_fail": "last-known", "authz_stale_max": "10m", "authz_verify": 0.5,
+    "revoke": false,
     "timeouts": {"handshake": "5s", "local_connect": "250ms", "idle": "10m", "drain": "3s",
                  "tls_shutdown": "1s", "authorize": "1500ms"}
   })");
@@ -62,6 +63,7 @@ TEST(ConfigFile, EveryScalarSettingBecomesItsFlag) {
       {"authz-fail", "last-known"},
       {"authz-stale-max", "10m"},
       {"authz-verify", "0.500000"},
+      {"revoke", "false"},
       {"handshake-timeout", "5s"},
       {"local-connect-timeout", "250ms"},
       {"idle-timeout", "10m"},

@@ -84,6 +84,10 @@ TEST(ProxyOptions, AuthorizationFlags) {
   EXPECT_EQ(o->config.authz.mode, proxy::AuthzMode::agent);
   EXPECT_EQ(o->config.authz.fail, proxy::AuthzFail::closed);
   EXPECT_EQ(o->config.authz.stale_max, 1h);
+  EXPECT_TRUE(o->config.authz.revoke);
+  o = parse({"-service", "db", "-revoke=false"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_FALSE(o->config.authz.revoke);
   o = parse({"-service", "db", "-authz", "local", "-authz-fail", "last-known", "-authz-stale-max",
              "90s", "-authz-verify", "0.25"});
   ASSERT_TRUE(o) << o.error();
