@@ -12,6 +12,7 @@
 #include <exception>
 #include <map>
 
+#include "proxy/decisions_endpoint.hpp"
 #include "proxy/inbound_connection.hpp"
 #include "proxy/logger.hpp"
 
@@ -104,6 +105,11 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
     const auto& request = parser.get();
     const auto method = request.method_string();
     const auto target = request.target();
+    if (is_decisions_target(std::string_view{target.data(), target.size()})) {
+      const bool more = co_await serve_decisions(stream, request, state->runtime->decisions);
+      if (!more || !request.keep_alive() || state->stopped) break;
+      continue;
+    }
     const auto reply = admin_reply(std::string_view{method.data(), method.size()},
                                    std::string_view{target.data(), target.size()},
                                    state->runtime->ready.load(), state->runtime->draining.load());

@@ -5,10 +5,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
 #include "proxy/asio_types.hpp"
 #include "proxy/conn_observers.hpp"
 #include "proxy/connection_registry.hpp"
+#include "proxy/decision_stream.hpp"
 #include "proxy/proxy_config.hpp"
 #include "tls/context_slot.hpp"
 
@@ -21,6 +23,8 @@ struct Runtime {
   tls::ContextSlot client_tls;  // presented on upstream dials (outbound_connection.cpp)
   ConnectionRegistry registry;
   ConnObservers observers;  // filled at startup, before the workers run
+  // GET /decisions on -admin-addr (null without -admin-addr or with -decisions-buffer 0).
+  std::shared_ptr<DecisionStream> decisions;
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
   // from SIGTERM/SIGINT on. Written on the control thread.

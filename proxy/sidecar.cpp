@@ -152,6 +152,12 @@ class Sidecar {
       if (!app) return app.error();
       runtime_->local_app = *app;
     }
+    if (config.admin && config.decisions_buffer > 0) {
+      runtime_->decisions = std::make_shared<DecisionStream>(config.decisions_buffer);
+      runtime_->observers.add([decisions = runtime_->decisions](const ConnRecord& record) {
+        decisions->publish(record);
+      });
+    }
     pool_->start();
     log_drops_.start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
@@ -165,12 +171,11 @@ class Sidecar {
       admin_ = std::move(*admin);
       admin_->start();
     }
-    material_ = std::make_unique<TlsMaterial>(
-        control_.get_executor(), agent_, config.service, runtime_->server_tls,
-        runtime_->client_tls, [this] {
-          listeners_->tls_ready();
-          runtime_->ready = true;
-        });
+    material_ = std::make_unique<TlsMaterial>(control_.get_executor(), agent_, config.service,
+                                              runtime_->server_tls, runtime_->client_tls, [this] {
+                                                listeners_->tls_ready();
+                                                runtime_->ready = true;
+                                              });
     material_->start();
     // -register announces the port actually bound (port 0 in -listen picks one).
     if (const auto bound = listeners_->public_endpoint(); config.register_self && bound) {
@@ -211,6 +216,7 @@ class Sidecar {
   // process stops when both are done.
   void shutdown() {
     runtime_->draining = true;
+    if (runtime_->decisions) runtime_->decisions->close();  // followers end; they hold no drain
     if (listeners_) listeners_->stop();
     auto pending = std::make_shared<int>(registration_ ? 2 : 1);
     auto finish_one = [this, pending] {

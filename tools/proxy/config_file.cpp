@@ -180,6 +180,10 @@ const std::vector<ScalarKey>& scalar_keys() {
        [](const json& v, const std::string& p) {
          return std::to_string(as_integer(v, p, 1, 10'000'000));
        }},
+      {"decisions_buffer", "decisions-buffer",
+       [](const json& v, const std::string& p) {
+         return std::to_string(as_integer(v, p, 0, 1'000'000));
+       }},
       {"max_handshakes", "max-handshakes",
        [](const json& v, const std::string& p) {
          return std::to_string(as_integer(v, p, 1, 10'000'000));
