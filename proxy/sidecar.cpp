@@ -171,11 +171,12 @@ class Sidecar {
       admin_ = std::move(*admin);
       admin_->start();
     }
-    material_ = std::make_unique<TlsMaterial>(control_.get_executor(), agent_, config.service,
-                                              runtime_->server_tls, runtime_->client_tls, [this] {
-                                                listeners_->tls_ready();
-                                                runtime_->ready = true;
-                                              });
+    material_ = std::make_unique<TlsMaterial>(
+        control_.get_executor(), agent_, config.service, runtime_->server_tls,
+        runtime_->client_tls, [this] {
+          listeners_->tls_ready();
+          runtime_->ready = true;
+        });
     material_->start();
     // -register announces the port actually bound (port 0 in -listen picks one).
     if (const auto bound = listeners_->public_endpoint(); config.register_self && bound) {
