@@ -54,8 +54,10 @@ TEST(DecisionLog, AcceptedLineNamesHowTheRelayEnded) {
   r.bytes_out = 16;
   r.end = "client_closed";
   const std::string text = conn_fields(r).text();
-  EXPECT_NE(text.find(" bytes_in=12 bytes_out=16 dur_ms=5 tls_resumed=false conn=7 end=\"client_closed\""),
-            std::string::npos)
+  EXPECT_NE(
+      text.find(
+          " bytes_in=12 bytes_out=16 dur_ms=5 tls_resumed=false conn=7 end=\"client_closed\""),
+      std::string::npos)
       << text;
   EXPECT_EQ(text.rfind("event=conn outcome=accepted ", 0), 0U) << text;
 }
