@@ -97,7 +97,7 @@ std::optional<std::string> fetch(const DecisionsOptions& options) {
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    http::read(socket, buffer, parser, ec);
+    http::read_some(socket, buffer, parser, ec);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       printer.finish();
