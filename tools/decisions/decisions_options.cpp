@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "consul/failure.hpp"
+#include "tools/decisions/decisions_client.hpp"
 #include "tools/option_error.hpp"
 #include "tools/proxy/proxy_options.hpp"
 
@@ -79,10 +80,7 @@ std::string DecisionsOptions::target() const {
   return "/decisions" + query;
 }
 
-std::string DecisionsOptions::admin_label() const {
-  const bool v6 = admin.host.find(':') != std::string::npos;
-  return (v6 ? "[" + admin.host + "]" : admin.host) + ":" + std::to_string(admin.port);
-}
+std::string DecisionsOptions::admin_label() const { return tools::admin_label(admin); }
 
 boost::system::result<DecisionsOptions, std::string> parse_decisions_options(
     std::span<char* const> args, const consul::EnvGetter& env) {
