@@ -1,5 +1,6 @@
 // GET /decisions on a real AdminServer over loopback, Beast on both sides.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +11,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -17,6 +20,7 @@
 
 #include "proxy/admin_server.hpp"
 #include "tests/co_assert.hpp"
+#include "tools/proxy/proxy_options.hpp"
 
 namespace gatehouse::proxy {
 namespace {
@@ -205,6 +209,37 @@ TEST(DecisionsEndpoint, AFollowerThatFallsBehindIsToldHowManyItLost) {
     body = parser.get().body();
   });
   EXPECT_EQ(conns(body), (std::vector<std::string>{"1", "2", "{\"dropped\":3}", "6"}));
+}
+
+boost::system::result<tools::ProxyOptions, std::string> parse(std::vector<std::string> args) {
+  std::vector<std::string> all{"-service",       "web",     "-service-addr",
+                               "127.0.0.1:8080", "-listen", ":0"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  return tools::parse_proxy_options(argv, [](std::string_view) { return std::nullopt; });
+}
+
+TEST(DecisionsBufferFlag, DefaultZeroLimitAndConfigFile) {
+  EXPECT_EQ(parse({})->config.decisions_buffer, 1000U);
+  EXPECT_EQ(parse({"-decisions-buffer", "0"})->config.decisions_buffer, 0U);
+  EXPECT_EQ(parse({"-decisions-buffer", "1000000"})->config.decisions_buffer, 1'000'000U);
+  const auto over = parse({"-decisions-buffer", "1000001"});
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error(), "-decisions-buffer must be at most 1000000");
+  EXPECT_FALSE(parse({"-decisions-buffer", "-1"}));
+
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("gatehouse-decisions-buffer-" + std::to_string(::getpid()) + ".json"))
+                        .string();
+  std::ofstream{path} << R"({"decisions_buffer": 25})";
+  const auto from_file = parse({"-config-file", path});
+  std::ofstream{path} << R"({"decisions_buffer": -2})";
+  const auto bad_file = parse({"-config-file", path});
+  std::filesystem::remove(path);
+  ASSERT_TRUE(from_file) << from_file.error();
+  EXPECT_EQ(from_file->config.decisions_buffer, 25U);
+  EXPECT_FALSE(bad_file);
 }
 
 }  // namespace
