@@ -10,6 +10,7 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "proxy/asio_types.hpp"
@@ -118,6 +119,34 @@ net::awaitable<bool> follow(beast::tcp_stream& stream, const Request& request,
   co_return false;
 }
 
+// What a non-streaming request gets (or nothing: a valid follow=1 request streams).
+struct PlainAnswer {
+  http::status status = http::status::ok;
+  std::string_view content_type = kNdjson;
+  std::string body;
+};
+
+std::optional<PlainAnswer> plain_answer(
+    const Request& request, const DecisionStream* decisions,
+    const boost::system::result<DecisionQuery, std::string>& query) {
+  constexpr std::string_view kText = "text/plain; charset=utf-8";
+  if (request.method() != http::verb::get) {
+    return PlainAnswer{http::status::method_not_allowed, kText, "method not allowed\n"};
+  }
+  if (decisions == nullptr) {
+    return PlainAnswer{http::status::not_found, kText,
+                       "decision stream disabled (-decisions-buffer 0)\n"};
+  }
+  if (!query) return PlainAnswer{http::status::bad_request, kText, query.error() + "\n"};
+  if (query->follow && request.version() < 11) {
+    return PlainAnswer{http::status::bad_request, kText,
+                       "follow=1 needs HTTP/1.1 (the stream is chunked)\n"};
+  }
+  if (query->follow) return std::nullopt;
+  return PlainAnswer{http::status::ok, kNdjson,
+                     lines_of(decisions->snapshot(query->filter, query->limit))};
+}
+
 }  // namespace
 
 bool is_decisions_target(std::string_view target) {
@@ -126,30 +155,15 @@ bool is_decisions_target(std::string_view target) {
 
 net::awaitable<bool> serve_decisions(beast::tcp_stream& stream, const Request& request,
                                      std::shared_ptr<DecisionStream> decisions) {
-  constexpr std::string_view kText = "text/plain; charset=utf-8";
-  if (request.method() != http::verb::get) {
-    co_return co_await reply(stream, request, http::status::method_not_allowed, kText,
-                             "method not allowed\n");
-  }
-  if (!decisions) {
-    co_return co_await reply(stream, request, http::status::not_found, kText,
-                             "decision stream disabled (-decisions-buffer 0)\n");
-  }
   const std::string_view target{request.target().data(), request.target().size()};
   const auto question = target.find('?');
   const auto query = parse_decision_query(
       question == std::string_view::npos ? std::string_view{} : target.substr(question + 1));
-  if (!query) {
-    co_return co_await reply(stream, request, http::status::bad_request, kText,
-                             query.error() + "\n");
-  }
-  if (query->follow && request.version() < 11) {
-    co_return co_await reply(stream, request, http::status::bad_request, kText,
-                             "follow=1 needs HTTP/1.1 (the stream is chunked)\n");
-  }
-  if (query->follow) co_return co_await follow(stream, request, *decisions, *query);
-  co_return co_await reply(stream, request, http::status::ok, kNdjson,
-                           lines_of(decisions->snapshot(query->filter, query->limit)));
+  // Named, never temporaries inside the co_await (GCC 12 can destroy those twice).
+  auto answer = plain_answer(request, decisions.get(), query);
+  if (!answer) co_return co_await follow(stream, request, *decisions, *query);
+  co_return co_await reply(stream, request, answer->status, answer->content_type,
+                           std::move(answer->body));
 }
 
 }  // namespace gatehouse::proxy
