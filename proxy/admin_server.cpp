@@ -13,6 +13,7 @@
 #include <map>
 
 #include "proxy/authorization.hpp"
+#include "proxy/decisions_endpoint.hpp"
 #include "proxy/inbound_connection.hpp"
 #include "proxy/logger.hpp"
 
@@ -106,6 +107,11 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
     const auto& request = parser.get();
     const auto method = request.method_string();
     const auto target = request.target();
+    if (is_decisions_target(std::string_view{target.data(), target.size()})) {
+      const bool more = co_await serve_decisions(stream, request, state->runtime->decisions);
+      if (!more || !request.keep_alive() || state->stopped) break;
+      continue;
+    }
     const auto& authz = state->runtime->authz;
     const std::string unready = authz ? authz->unready_reason().value_or("") : std::string{};
     const auto reply =

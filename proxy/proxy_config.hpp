@@ -79,6 +79,8 @@ struct ProxyConfig {
 
   // -admin-addr: the /ready and /health endpoint (none when unset; port 0 picks a free port).
   std::optional<HostPort> admin;
+  // -decisions-buffer: how many finished connections GET /decisions keeps (0: no stream).
+  std::size_t decisions_buffer = 1000;
   // -register / -register-id: self-registration as `<service>-proxy[-<register_id>]`.
   bool register_self = false;
   std::string register_id;

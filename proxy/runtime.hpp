@@ -10,6 +10,7 @@
 #include "proxy/asio_types.hpp"
 #include "proxy/conn_observers.hpp"
 #include "proxy/connection_registry.hpp"
+#include "proxy/decision_stream.hpp"
 #include "proxy/proxy_config.hpp"
 #include "tls/context_slot.hpp"
 
@@ -25,6 +26,8 @@ struct Runtime {
   ConnectionRegistry registry;
   ConnObservers observers;               // filled at startup, before the workers run
   std::shared_ptr<Authorization> authz;  // set at startup; /ready asks it about the agent
+  // GET /decisions on -admin-addr (null without -admin-addr or with -decisions-buffer 0).
+  std::shared_ptr<DecisionStream> decisions;
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
   // from SIGTERM/SIGINT on. Written on the control thread.

@@ -157,6 +157,12 @@ class Sidecar {
     }
     // Before the workers start: they read the watch without locking.
     runtime_->authz->start(control_.get_executor(), config.service);
+    if (config.admin && config.decisions_buffer > 0) {
+      runtime_->decisions = std::make_shared<DecisionStream>(config.decisions_buffer);
+      runtime_->observers.add([decisions = runtime_->decisions](const ConnRecord& record) {
+        decisions->publish(record);
+      });
+    }
     pool_->start();
     log_drops_.start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
@@ -215,6 +221,7 @@ class Sidecar {
   // process stops when both are done.
   void shutdown() {
     runtime_->draining = true;
+    if (runtime_->decisions) runtime_->decisions->close();  // followers end; they hold no drain
     if (listeners_) listeners_->stop();
     auto pending = std::make_shared<int>(registration_ ? 2 : 1);
     auto finish_one = [this, pending] {

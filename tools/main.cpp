@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "tools/decisions/decisions_main.hpp"
 #include "tools/demo/demo_main.hpp"
 #include "tools/dev_agent/dev_agent_main.hpp"
 #include "tools/echo_app/echo_main.hpp"
@@ -24,6 +25,8 @@ namespace {
 using gatehouse::tools::Subcommand;
 
 constexpr std::array kCommands{
+    Subcommand{"decisions", "Prints a sidecar's recent connection decisions (-follow: live)",
+               gatehouse::tools::run_decisions},
     Subcommand{"demo", "Runs the intention walkthrough: dev agent, three services, sidecars, probe",
                gatehouse::tools::run_demo},
     Subcommand{"dev-agent", "Runs a Consul-compatible development agent (Connect subset)",

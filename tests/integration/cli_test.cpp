@@ -37,6 +37,7 @@ TEST(Cli, NonUtf8ArgumentIsRefusedForEverySubcommand) {
       {"intention", "check", "web", bad},
       {"intention", "create", "-http-addr", bad, "web", "db"},
       {"probe", "-http-addr", bad},
+      {"decisions", "-admin-addr", bad},
       {"proxy", "-sidecar-for", bad},
       {"demo", bad},
       {"echo", "-listen", bad},

@@ -1,6 +1,10 @@
 #include "tools/demo/demo.hpp"
 
+#include <nlohmann/json.hpp>
+#include <thread>
 
+#include "tools/decisions/decision_text.hpp"
+#include "tools/decisions/decisions_client.hpp"
 #include "tools/demo/demo_services.hpp"
 #include "tools/demo/log_field.hpp"
 #include "tools/probe/matrix_report.hpp"
@@ -13,7 +17,10 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto kStartTimeout = 20s;
-constexpr auto kLogLineTimeout = 5s;
+// A sidecar records a connection when it ends, a moment after the probe lets go of it: ask
+// again for up to 5 s.
+constexpr auto kDecisionPoll = 100ms;
+constexpr int kDecisionPolls = 50;
 constexpr auto kStopGrace = 5s;
 
 std::uint16_t port_of(const std::string& addr) {
@@ -25,6 +32,18 @@ std::uint16_t port_of(const std::string& addr) {
   } catch (const std::exception&) {
     return 0;
   }
+}
+
+// `conn` of one /decisions line (0 when it is not a decision).
+std::uint64_t conn_of(std::string_view line) {
+  const auto j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object() || !j.contains("conn") || !j["conn"].is_number_unsigned()) return 0;
+  return j["conn"].get<std::uint64_t>();
+}
+
+proxy::HostPort host_port(const std::string& addr) {
+  const auto colon = addr.rfind(':');
+  return {addr.substr(0, colon == std::string::npos ? 0 : colon), port_of(addr)};
 }
 
 }  // namespace
@@ -90,15 +109,21 @@ bool Demo::setup() {
     auto app = start(name + "-app", {"echo", "-listen", "127.0.0.1:0", "-http", "-name", name},
                      {"event=listening", "component=echo"});
     if (!app) return false;
-    std::vector<std::string> proxy_args{
-        "proxy",       "-service",   name,       "-service-addr", app->addr, "-listen",
-        "127.0.0.1:0", "-http-addr", agent_url_, "-workers",      "1"};
+    std::vector<std::string> proxy_args{"proxy",      "-service", name,          "-service-addr",
+                                        app->addr,    "-listen",  "127.0.0.1:0", "-http-addr",
+                                        agent_url_,   "-workers", "1",           "-admin-addr",
+                                        "127.0.0.1:0"};
     const bool with_upstream = name == "web";
     // Port 0: the sidecar picks a free port and names it in its listening line.
     if (with_upstream) proxy_args.insert(proxy_args.end(), {"-upstream", "db:0"});
     auto sidecar = start(name + "-sidecar", proxy_args, {"event=listening", "listener=public"});
     if (!sidecar) return false;
     sidecars_[name] = sidecar->child;
+    // The admin listener starts before the public one, so its line is already there.
+    const auto admin =
+        sidecar->child->wait_for_line({"event=listening", "listener=admin"}, 0, kStartTimeout);
+    if (!admin) return fail(name + "'s sidecar did not open its admin listener");
+    admins_[name] = host_port(log_field(*admin, "addr"));
     std::optional<DemoUpstream> upstream;
     if (with_upstream) {
       const auto line = sidecar->child->wait_for_line(
@@ -154,18 +179,37 @@ bool Demo::probe_and_explain(const std::string& src, const std::string& dst, Ver
   return true;
 }
 
-void Demo::show_sidecar_line(const std::string& dst, const std::string& src,
-                             std::string_view outcome, std::size_t from) {
-  const auto line = sidecars_[dst]->wait_for_line(
-      {"event=conn", "outcome=" + std::string{outcome}, "src_service=" + src}, from,
-      kLogLineTimeout);
-  if (!line) {
-    say("  (no outcome=" + std::string{outcome} + " line from " + dst + "'s sidecar; see " +
-        sidecars_[dst]->log_path() + ")");
+std::uint64_t Demo::newest_decision(const std::string& dst) {
+  std::uint64_t newest = 0;
+  const auto error =
+      get_decision_lines(admins_[dst], "/decisions?limit=1",
+                         [&newest](std::string_view line) { newest = conn_of(line); });
+  if (error) say("  (" + *error + ")");
+  return newest;
+}
+
+void Demo::show_sidecar_decision(const std::string& dst, const std::string& src,
+                                 std::string_view outcome, std::uint64_t after) {
+  const auto& admin = admins_[dst];
+  const std::string filter = "-src-service " + src + " -outcome " + std::string{outcome};
+  const std::string target =
+      "/decisions?src_service=" + src + "&outcome=" + std::string{outcome} + "&limit=1";
+  std::string found;
+  std::optional<std::string> error;
+  for (int i = 0; i < kDecisionPolls && found.empty() && !error && !interrupted_; ++i) {
+    if (i > 0) std::this_thread::sleep_for(kDecisionPoll);
+    error = get_decision_lines(admin, target, [&found, after](std::string_view line) {
+      if (conn_of(line) > after) found = line;
+    });
+  }
+  if (found.empty()) {
+    say("  (no " + std::string{outcome} + " decision about " + src + " from " + dst + "'s sidecar" +
+        (error ? ": " + *error : std::string{}) + "; see " + sidecars_[dst]->log_path() + ")");
     ++mismatches_;
     return;
   }
-  say("  " + dst + "'s sidecar logged:\n    " + *line);
+  say("  " + dst + "'s sidecar decided (gatehouse decisions -admin-addr " + admin_label(admin) +
+      " " + filter + " -limit 1):\n    " + decision_text(found));
 }
 
 bool Demo::step_create() {
@@ -174,11 +218,11 @@ bool Demo::step_create() {
   auto r = agent_->create_intention("web", "db", "allow");
   if (!r) return fail(r.error());
   say("  " + *r);
-  const auto mark = sidecars_["db"]->line_count();
+  const auto mark = newest_decision("db");
   if (!probe_and_explain("web", "db", Verdict::allow)) return false;
   say("  -> web reaches db: the probe presented web's certificate (from the agent), db's sidecar\n"
       "     verified it, asked the agent (authorize) and opened the connection to the db app.");
-  show_sidecar_line("db", "web", "accepted", mark);
+  show_sidecar_decision("db", "web", "accepted", mark);
   return probe_and_explain("web", "db", Verdict::allow, ProbeMode::via_upstream);
 }
 
@@ -203,12 +247,12 @@ bool Demo::step_update() {
   auto r = agent_->update_intention("web", "db", "deny");
   if (!r) return fail(r.error());
   say("  " + *r);
-  const auto mark = sidecars_["db"]->line_count();
+  const auto mark = newest_decision("db");
   if (!probe_and_explain("web", "db", Verdict::deny)) return false;
   say("  -> web is refused: the TLS handshake succeeds (web's certificate is valid), then db's\n"
       "     sidecar gets a deny from the agent and closes at once (close_notify, zero bytes);\n"
       "     the db app never sees the connection.");
-  show_sidecar_line("db", "web", "denied", mark);
+  show_sidecar_decision("db", "web", "denied", mark);
   return probe_and_explain("web", "db", Verdict::deny, ProbeMode::via_upstream);
 }
 
@@ -218,11 +262,11 @@ bool Demo::step_delete() {
   auto r = agent_->delete_intention("web", "db");
   if (!r) return fail(r.error());
   say("  " + *r);
-  const auto mark = sidecars_["db"]->line_count();
+  const auto mark = newest_decision("db");
   if (!probe_and_explain("web", "db", Verdict::deny)) return false;
   say("  -> no intention matches any more, so the agent's default policy decides (deny here:\n"
       "     the dev agent runs with -default-intention-policy deny, i.e. zero trust).");
-  show_sidecar_line("db", "web", "denied", mark);
+  show_sidecar_decision("db", "web", "denied", mark);
   return true;
 }
 
@@ -248,6 +292,8 @@ void Demo::wait_for_interrupt() {
   say("  " + self_ + " probe -source api -destination db");
   say("  curl -s http://127.0.0.1:" + std::to_string(web_upstream_port_) +
       "/   # web's upstream listener for db");
+  say("  " + self_ + " decisions -admin-addr " + admin_label(admins_["db"]) +
+      " -follow   # db's sidecar's decisions as they happen");
   say("Logs: " + log_dir_ + ". Press Ctrl-C to stop everything.");
   std::unique_lock lock{mutex_};
   interrupted_cv_.wait(lock, [this] { return interrupted_.load(); });

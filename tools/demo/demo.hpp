@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "consul/agent_config.hpp"
+#include "proxy/proxy_config.hpp"
 #include "tools/demo/child_process.hpp"
 #include "tools/demo/demo_agent.hpp"
 #include "tools/probe/probe_report.hpp"
@@ -62,9 +63,12 @@ class Demo {
   // observation is not `want` or differs from the intentions.
   bool probe_and_explain(const std::string& src, const std::string& dst, Verdict want,
                          ProbeMode mode = ProbeMode::direct);
-  // Shows db's sidecar line about web's last connection (outcome=accepted|denied).
-  void show_sidecar_line(const std::string& dst, const std::string& src, std::string_view outcome,
-                         std::size_t from);
+  // The newest connection id `dst`'s sidecar has decided on (0: none yet).
+  std::uint64_t newest_decision(const std::string& dst);
+  // Shows `dst`'s sidecar's own verdict (GET /decisions) on `src`'s first connection after
+  // connection id `after` (outcome=accepted|denied).
+  void show_sidecar_decision(const std::string& dst, const std::string& src,
+                             std::string_view outcome, std::uint64_t after);
   bool fail(const std::string& what);
   void say(const std::string& text);
 
@@ -77,6 +81,7 @@ class Demo {
   std::atomic<bool> interrupted_{false};
   std::vector<std::unique_ptr<ChildProcess>> children_;
   std::map<std::string, ChildProcess*> sidecars_;
+  std::map<std::string, proxy::HostPort> admins_;  // each sidecar's -admin-addr
   consul::AgentConfig agent_config_;
   std::string agent_url_;
   std::unique_ptr<DemoAgent> agent_;

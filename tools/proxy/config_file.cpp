@@ -191,6 +191,10 @@ const std::vector<ScalarKey>& scalar_keys() {
          }
          return std::to_string(v.get<double>());
        }},
+      {"decisions_buffer", "decisions-buffer",
+       [](const json& v, const std::string& p) {
+         return std::to_string(as_integer(v, p, 0, 1'000'000));
+       }},
       {"max_handshakes", "max-handshakes",
        [](const json& v, const std::string& p) {
          return std::to_string(as_integer(v, p, 1, 10'000'000));

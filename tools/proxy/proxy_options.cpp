@@ -22,6 +22,9 @@ namespace {
 
 using OptionsResult = boost::system::result<ProxyOptions, std::string>;
 
+// A decision line is a few hundred bytes: this bounds the buffer at a few hundred megabytes.
+constexpr std::size_t kMaxDecisionsBuffer = 1'000'000;
+
 OptionsResult fail(std::string reason) {
   return {boost::system::in_place_error, std::move(reason)};
 }
@@ -113,6 +116,10 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "disagreement is logged as event=authz_disagreement.")(
       "admin-addr", po::value(&f.admin_addr),
       "host:port serving GET /ready and /health (port 0 picks a free port).")(
+      "decisions-buffer",
+      po::value(&o.config.decisions_buffer)->default_value(o.config.decisions_buffer),
+      "How many recent connection decisions GET /decisions on -admin-addr keeps (0: none, "
+      "and no /decisions).")(
       "config-file", po::value<std::string>()->value_name("FILE"),
       "JSON file with the same settings as these flags; flags given on the command line "
       "override the file.")(
@@ -265,6 +272,9 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   if (auto authz = apply_authz_flags(f, o.config.authz); !authz) return fail(authz.error());
   if (o.config.max_connections == 0) return fail("-max-connections must be at least 1");
   if (o.config.max_handshakes == 0) return fail("-max-handshakes must be at least 1");
+  if (o.config.decisions_buffer > kMaxDecisionsBuffer) {
+    return fail("-decisions-buffer must be at most " + std::to_string(kMaxDecisionsBuffer));
+  }
   // Consul's default spelling is "INFO"; spdlog's names are lowercase.
   std::transform(o.config.log_level.begin(), o.config.log_level.end(), o.config.log_level.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

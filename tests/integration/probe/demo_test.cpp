@@ -44,7 +44,12 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
             "  $ gatehouse probe -source web -destination db\n"
             "  web -> db  allow/allow  intention: web => db (allow)  observed: connection "
             "still open");
-  expect_in(out, "event=conn outcome=accepted src=spiffe://");
+  // db's sidecar's own verdict, from its GET /decisions.
+  expect_in(out, "  db's sidecar decided (gatehouse decisions -admin-addr 127.0.0.1:");
+  expect_in(out,
+            " accepted web \u2192 db intention=\"default/web => default/db\" "
+            "decision_source=agent reason=\"Matched L4 intention: default/web => default/db "
+            "(Precedence: 9, Action: ALLOW)\"");
 
   expect_in(out, "Step 2 - list");
   expect_in(out,
@@ -64,7 +69,9 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
             "Step 4 - delete: remove web -> db\n  $ gatehouse intention delete web db\n"
             "  Intention deleted.");
   expect_in(out, "  web -> db  deny/deny  intention: none (default policy)");
-  expect_in(out, "reason=\"Default intention policy\"");
+  expect_in(out,
+            " denied web \u2192 db intention=\"default\" decision_source=agent "
+            "reason=\"Default intention policy\"");
 
   expect_in(out,
             "Probe (mTLS to each destination's sidecar): 6 pairs, 0 mismatches\n\n"
