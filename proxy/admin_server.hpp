@@ -3,6 +3,7 @@
 //   GET /ready   200 "ready" once the leaf and roots are loaded and the listeners are up;
 //                503 with a one-line reason before that (and while draining)
 //   GET /health  200 "ok" while the process serves; 503 "draining" after SIGTERM/SIGINT
+//   GET /metrics Prometheus text format 0.0.4 (proxy/metrics_scrape.hpp)
 // Other paths are 404, other methods 405 with `Allow: GET`.
 
 #include <boost/asio/any_io_executor.hpp>

@@ -9,7 +9,9 @@
 #include "proxy/asio_types.hpp"
 #include "proxy/conn_observers.hpp"
 #include "proxy/connection_registry.hpp"
+#include "proxy/metrics.hpp"
 #include "proxy/proxy_config.hpp"
+#include "proxy/watch_health.hpp"
 #include "tls/context_slot.hpp"
 
 namespace gatehouse::proxy {
@@ -20,7 +22,9 @@ struct Runtime {
   tls::ContextSlot server_tls;  // the public listener's context
   tls::ContextSlot client_tls;  // presented on upstream dials (outbound_connection.cpp)
   ConnectionRegistry registry;
-  ConnObservers observers;  // filled at startup, before the workers run
+  ConnObservers observers;   // filled at startup, before the workers run
+  SidecarMetrics metrics;    // GET /metrics (proxy/metrics_scrape.hpp)
+  WatchHealth watch_health;  // the agent watches' last answers and errors, for GET /metrics
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
   // from SIGTERM/SIGINT on. Written on the control thread.

@@ -144,6 +144,7 @@ class Sidecar {
   Sidecar& operator=(const Sidecar&) = delete;
 
   bool started() const { return listeners_ != nullptr; }
+  std::shared_ptr<WatchHealth> watch_health() const { return {runtime_, &runtime_->watch_health}; }
 
   boost::system::result<void, std::string> start(const ProxyConfig& config) {
     runtime_->config = config;
@@ -152,6 +153,9 @@ class Sidecar {
       if (!app) return app.error();
       runtime_->local_app = *app;
     }
+    // Observers first: they are only read once the workers run.
+    runtime_->observers.add(
+        [metrics = &runtime_->metrics](const ConnRecord& record) { metrics->observe(record); });
     pool_->start();
     log_drops_.start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
@@ -165,18 +169,21 @@ class Sidecar {
       admin_ = std::move(*admin);
       admin_->start();
     }
-    material_ = std::make_unique<TlsMaterial>(
-        control_.get_executor(), agent_, config.service, runtime_->server_tls,
-        runtime_->client_tls, [this] {
-          listeners_->tls_ready();
-          runtime_->ready = true;
-        });
+    material_ = std::make_unique<TlsMaterial>(control_.get_executor(), agent_, config.service,
+                                              runtime_->server_tls, runtime_->client_tls, [this] {
+                                                listeners_->tls_ready();
+                                                runtime_->ready = true;
+                                              });
+    material_->report_to(watch_health(), [metrics = &runtime_->metrics](auto roots) {
+      metrics->set_roots(std::move(roots));
+    });
     material_->start();
     // -register announces the port actually bound (port 0 in -listen picks one).
     if (const auto bound = listeners_->public_endpoint(); config.register_self && bound) {
       SelfRegistrationSpec spec{config.service, config.register_id,
                                 registration_address(config.listen.host), bound->port()};
       registration_ = std::make_unique<SelfRegistration>(control_.get_executor(), agent_, spec);
+      registration_->report_to(watch_health());
       registration_->start();
     }
     return {};
@@ -374,6 +381,7 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
           co_return;
         }
         proxy_id = *id;
+        report_health(registration, sidecar.watch_health(), "registration");
         registration.start();
       },
       // An exception here would otherwise vanish and leave the process waiting for a start that
