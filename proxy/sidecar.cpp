@@ -169,11 +169,12 @@ class Sidecar {
       admin_ = std::move(*admin);
       admin_->start();
     }
-    material_ = std::make_unique<TlsMaterial>(control_.get_executor(), agent_, config.service,
-                                              runtime_->server_tls, runtime_->client_tls, [this] {
-                                                listeners_->tls_ready();
-                                                runtime_->ready = true;
-                                              });
+    material_ = std::make_unique<TlsMaterial>(
+        control_.get_executor(), agent_, config.service, runtime_->server_tls,
+        runtime_->client_tls, [this] {
+          listeners_->tls_ready();
+          runtime_->ready = true;
+        });
     material_->report_to(watch_health(), [metrics = &runtime_->metrics](auto roots) {
       metrics->set_roots(std::move(roots));
     });
