@@ -93,7 +93,8 @@ void denied_attempt(SSL_CTX* ctx, std::uint16_t port) {
 TEST_F(ProxyTest, MetricsCountConnectionsDecisionsBytesAndWatches) {
   put_intention("web", "db", "allow");
   put_intention("api", "db", "deny");
-  start_proxy({"-admin-addr", "127.0.0.1:0"});
+  // An upstream and -register add their own watches to the health metrics.
+  start_proxy({"-admin-addr", "127.0.0.1:0", "-upstream", "cache:0", "-register"});
   const auto admin = admin_addr_of(*proxy_);
 
   const auto web = client_context("web");
@@ -104,8 +105,9 @@ TEST_F(ProxyTest, MetricsCountConnectionsDecisionsBytesAndWatches) {
   (void)raw_http_exchange("http://127.0.0.1:" + std::to_string(proxy_port_),
                           "GET / HTTP/1.0\r\n\r\n", 5000);
   conn_line(6);
-  // Observers hear a connection just after its log line: wait (bounded) until the scrape has
-  // all six, then check every value exactly.
+  // Observers hear a connection just after its log line, and the upstream and registration
+  // watches answer in their own time: wait (bounded) until the scrape has all six connections
+  // and an answer of every watch, then check every value exactly.
   Scrape s = scrape(admin);
   const auto counted = [&] {
     double n = 0;
@@ -114,7 +116,17 @@ TEST_F(ProxyTest, MetricsCountConnectionsDecisionsBytesAndWatches) {
     }
     return n;
   };
-  for (int i = 0; i < 100 && counted() < 6; ++i) {
+  const std::vector<std::string> watches{"roots", "leaf", "upstream:cache", "self_registration"};
+  const auto all_answered = [&] {
+    for (const auto& watch : watches) {
+      if (std::isnan(
+              value_of(s, "gatehouse_watch_last_success_timestamp_seconds", {{"watch", watch}}))) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (int i = 0; i < 100 && (counted() < 6 || !all_answered()); ++i) {
     std::this_thread::sleep_for(50ms);
     s = scrape(admin);
   }
@@ -175,7 +187,7 @@ TEST_F(ProxyTest, MetricsCountConnectionsDecisionsBytesAndWatches) {
   const std::string root_id = roots["ActiveRootID"];
   EXPECT_GT(value_of(s, "gatehouse_root_expiry_timestamp_seconds", {{"root_id", root_id}}), now)
       << s.body;
-  for (const std::string watch : {"roots", "leaf"}) {
+  for (const auto& watch : watches) {
     EXPECT_EQ(value_of(s, "gatehouse_watch_errors_total", {{"watch", watch}}), 0) << watch;
     const auto last =
         value_of(s, "gatehouse_watch_last_success_timestamp_seconds", {{"watch", watch}});
