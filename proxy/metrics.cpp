@@ -6,7 +6,6 @@ namespace gatehouse::proxy {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
 bool contains(std::string_view s, std::string_view part) {
   return s.find(part) != std::string_view::npos;
 }
@@ -23,11 +22,11 @@ std::string seconds_since_epoch(std::chrono::system_clock::time_point t) {
 }  // namespace
 
 std::optional<HandshakeFailure> classify_handshake_failure(std::string_view reason) {
-  // Longer prefixes first: all three start with "handshake".
-  if (starts_with(reason, "handshake_timeout:")) return HandshakeFailure::timeout;
-  if (starts_with(reason, "handshake_limit:")) return HandshakeFailure::limit;
-  if (starts_with(reason, "identity:")) return HandshakeFailure::identity;
-  if (!starts_with(reason, "handshake:")) return std::nullopt;
+  // The prefixes serve_inbound (proxy/inbound_connection.cpp) gives its failure reasons.
+  if (reason.starts_with("handshake_timeout:")) return HandshakeFailure::timeout;
+  if (reason.starts_with("handshake_limit:")) return HandshakeFailure::limit;
+  if (reason.starts_with("identity:")) return HandshakeFailure::identity;
+  if (!reason.starts_with("handshake:")) return std::nullopt;
   // OpenSSL's wording: "certificate verify failed", "peer did not return a certificate",
   // "tlsv1 alert unknown ca", "sslv3 alert bad certificate", plus our "verify: ..." detail.
   if (contains(reason, "certificate") || contains(reason, "verify") ||
