@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -147,6 +148,45 @@ TEST(SidecarMetrics, AtMostTheLimitOfDistinctLabelValuesTheRestAreOther) {
   auto sorted = lines;
   std::sort(sorted.begin(), sorted.end());
   EXPECT_EQ(sorted, expected);
+}
+
+// Workers observe while the control thread scrapes (the tsan preset runs this too): no count
+// is lost, and every scrape in between is well-formed enough to list its samples.
+TEST(SidecarMetrics, ObserveFromManyThreadsWhileScraping) {
+  SidecarMetrics m;
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 2000;
+  std::atomic<bool> done{false};
+  std::thread scraper{[&] {
+    while (!done.load()) (void)text_of(m);
+  }};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < kThreads; ++t) {
+    workers.emplace_back([&m, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = inbound(i % 2 == 0 ? Outcome::accepted : Outcome::denied,
+                         "svc" + std::to_string(i % 7), "default", DecisionSource::agent, i);
+        r.conn_id = static_cast<std::uint64_t>(t * kPerThread + i);
+        r.bytes_in = 1;
+        m.observe(r);
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  done = true;
+  scraper.join();
+  const auto text = text_of(m);
+  std::uint64_t total = 0;
+  for (const auto& line : samples(text, "gatehouse_connections_total")) {
+    total += std::stoull(line.substr(line.rfind(' ') + 1));
+  }
+  EXPECT_EQ(total, std::uint64_t{kThreads * kPerThread});
+  EXPECT_EQ(samples(text, "gatehouse_connections_total").size(), 14U);  // 7 callers x 2 outcomes
+  EXPECT_EQ(samples(text, "gatehouse_authorize_duration_seconds_count"),
+            (std::vector<std::string>{
+                R"(gatehouse_authorize_duration_seconds_count{decision_source="agent"} 8000)"}));
+  EXPECT_EQ(samples(text, "gatehouse_bytes_received_total")[0],
+            R"(gatehouse_bytes_received_total{direction="inbound"} 8000)");
 }
 
 TEST(LabelCap, AdmitsUpToTheLimitFromManyThreads) {
