@@ -150,6 +150,9 @@ class Watch {
   using OnValue = std::function<void(const Blocking<T>&)>;
   using OnError = std::function<void(const ApiError&, milliseconds retry_in)>;
   using Random = std::function<double()>;  // uniform in [0, 1)
+  // Every request's outcome, changed or not: nullptr for an answer, else the error (watch
+  // health: when the watch last heard from the agent).
+  using OnOutcome = std::function<void(const ApiError*)>;
 
   Watch(boost::asio::any_io_executor executor, BlockingMode mode, Fetch fetch, OnValue on_value,
         OnError on_error = {}, BlockingOptions options = {}, Random random = {})
@@ -181,6 +184,9 @@ class Watch {
 
   bool finished() const { return state_->finished; }
 
+  // Before start().
+  void on_outcome(OnOutcome outcome) { state_->on_outcome = std::move(outcome); }
+
  private:
   struct State {
     State(boost::asio::any_io_executor ex, BlockingMode m, Fetch f, OnValue v, OnError e,
@@ -199,6 +205,7 @@ class Watch {
     Fetch fetch;
     OnValue on_value;
     OnError on_error;
+    OnOutcome on_outcome;
     BlockingOptions options;
     Random random;
     BlockingQueryState query;
@@ -233,9 +240,12 @@ class Watch {
       params.timeout = blocking_request_timeout(state->options.wait, state->options.margin);
       Result result = co_await state->fetch(params);
       if (state->stopped) co_return;
+      if (state->on_outcome && result) state->on_outcome(nullptr);
       if (!result) {
+        const ApiError error = result.error();
+        if (state->on_outcome) state->on_outcome(&error);
         const milliseconds delay = state->query.on_error(state->random());
-        if (state->on_error) state->on_error(result.error(), delay);
+        if (state->on_error) state->on_error(error, delay);
         if (!co_await pause(state, delay)) co_return;
         continue;
       }

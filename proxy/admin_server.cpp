@@ -11,11 +11,13 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <optional>
 
 #include "proxy/authorization.hpp"
 #include "proxy/decisions_endpoint.hpp"
 #include "proxy/inbound_connection.hpp"
 #include "proxy/logger.hpp"
+#include "proxy/metrics_scrape.hpp"
 
 namespace gatehouse::proxy {
 
@@ -85,6 +87,19 @@ http::response<http::string_body> to_message(const AdminReply& reply, unsigned v
   return msg;
 }
 
+// GET /metrics (proxy/metrics_scrape.hpp); nullopt for every other path (admin_reply's).
+std::optional<http::response<http::string_body>> metrics_message(std::string_view method,
+                                                                 std::string_view target,
+                                                                 const Runtime& runtime,
+                                                                 unsigned version,
+                                                                 bool keep_alive) {
+  if (target.substr(0, target.find('?')) != "/metrics") return std::nullopt;
+  if (method != "GET") return to_message({405, "method not allowed\n", "GET"}, version, keep_alive);
+  auto msg = to_message({200, scrape_metrics(runtime), ""}, version, keep_alive);
+  msg.set(http::field::content_type, kMetricsContentType);
+  return msg;
+}
+
 // One keep-alive connection: read a request, answer, until the peer closes, an error or stop().
 net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
   beast::tcp_stream stream{std::move(socket)};
@@ -118,7 +133,11 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
         admin_reply(std::string_view{method.data(), method.size()},
                     std::string_view{target.data(), target.size()}, state->runtime->ready.load(),
                     state->runtime->draining.load(), unready);
-    auto out = to_message(reply, request.version(), request.keep_alive());
+    auto metrics = metrics_message(std::string_view{method.data(), method.size()},
+                                   std::string_view{target.data(), target.size()}, *state->runtime,
+                                   request.version(), request.keep_alive());
+    auto out =
+        metrics ? std::move(*metrics) : to_message(reply, request.version(), request.keep_alive());
     auto [wec, wn] = co_await http::async_write(stream, out, tok);
     if (wec || !request.keep_alive() || state->stopped) break;
   }

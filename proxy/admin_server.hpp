@@ -6,6 +6,7 @@
 //                (`agent unreachable: …`, see proxy/authorization.hpp)
 //   GET /health  200 "ok" while the process serves; 503 "draining" after SIGTERM/SIGINT
 //   GET /decisions  the recent connection decisions as NDJSON (decisions_endpoint.hpp)
+//   GET /metrics Prometheus text format 0.0.4 (proxy/metrics_scrape.hpp)
 // Other paths are 404, other methods 405 with `Allow: GET`.
 
 #include <boost/asio/any_io_executor.hpp>

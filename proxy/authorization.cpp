@@ -20,12 +20,14 @@ std::shared_ptr<Authorizer> Authorization::make_authorizer(boost::asio::any_io_e
 }
 
 void Authorization::start(const boost::asio::any_io_executor& control, const std::string& service,
-                          consul::BlockingOptions watch_options) {
+                          consul::BlockingOptions watch_options,
+                          std::shared_ptr<WatchHealth> health) {
   const bool local = config_.mode == AuthzMode::local;
   if ((!local && !config_.revoke) || watch_) return;
   watch_ = std::make_shared<IntentionWatch>(control, agent_, service, reachability_, watch_options);
   if (local) local_->watch = watch_;
   if (on_change_) watch_->on_change(on_change_);
+  if (health) watch_->report_to(std::move(health));
   watch_->start();
 }
 

@@ -35,8 +35,10 @@ class Authorization {
 
   // Control thread, before the workers accept: starts watching `service`'s intentions (local
   // mode, or any mode with -revoke).
+  // `health` (optional) records the watch's outcomes for GET /metrics.
   void start(const boost::asio::any_io_executor& control, const std::string& service,
-             consul::BlockingOptions watch_options = {});
+             consul::BlockingOptions watch_options = {},
+             std::shared_ptr<WatchHealth> health = nullptr);
   void stop();
 
   const AuthzConfig& config() const { return config_; }

@@ -20,6 +20,7 @@
 #include "consul/intention.hpp"
 #include "proxy/agent_reachability.hpp"
 #include "proxy/intention_index.hpp"
+#include "proxy/watch_health.hpp"
 
 namespace gatehouse::proxy {
 
@@ -42,6 +43,10 @@ class IntentionWatch {
 
   // Before start(); called on the control thread after each new set is published.
   void on_change(OnChange callback) { on_change_ = std::move(callback); }
+  // Before start(): every request's outcome is also recorded as watch `intentions`.
+  void report_to(std::shared_ptr<WatchHealth> health) {
+    report_health(watch_, std::move(health), "intentions");
+  }
   void start() { watch_.start(); }
   void stop() { watch_.stop(); }
 

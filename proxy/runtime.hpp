@@ -11,7 +11,9 @@
 #include "proxy/conn_observers.hpp"
 #include "proxy/connection_registry.hpp"
 #include "proxy/decision_stream.hpp"
+#include "proxy/metrics.hpp"
 #include "proxy/proxy_config.hpp"
+#include "proxy/watch_health.hpp"
 #include "tls/context_slot.hpp"
 
 namespace gatehouse::proxy {
@@ -28,6 +30,8 @@ struct Runtime {
   std::shared_ptr<Authorization> authz;  // set at startup; /ready asks it about the agent
   // GET /decisions on -admin-addr (null without -admin-addr or with -decisions-buffer 0).
   std::shared_ptr<DecisionStream> decisions;
+  SidecarMetrics metrics;    // GET /metrics (proxy/metrics_scrape.hpp)
+  WatchHealth watch_health;  // the agent watches' last answers and errors, for GET /metrics
   std::atomic<std::uint64_t> last_conn_id{0};
   // For -admin-addr: ready once leaf and roots are loaded and the listeners are up; draining
   // from SIGTERM/SIGINT on. Written on the control thread.

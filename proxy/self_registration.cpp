@@ -125,6 +125,7 @@ net::awaitable<void> SelfRegistration::register_now(std::string_view reason) {
   const auto id = proxy_service_id(spec_);
   auto registration = proxy_registration(spec_);  // a named local: see agent_client.hpp
   auto r = co_await agent_.register_service(std::move(registration), false);
+  r ? report_answer() : report_failure(r.error());
   if (!r) {
     log_failure(spdlog::level::warn, "register_failed", id, r.error());
     co_return;
@@ -143,6 +144,7 @@ net::awaitable<void> SelfRegistration::register_now(std::string_view reason) {
 net::awaitable<void> SelfRegistration::reconcile() {
   const auto id = proxy_service_id(spec_);
   auto current = co_await agent_.agent_service(id);
+  current || current.error().is_status(404) ? report_answer() : report_failure(current.error());
   if (current) {
     if (current->value.port == spec_.port && current->value.address == spec_.address) co_return;
     co_await register_now("changed");
@@ -155,6 +157,7 @@ net::awaitable<void> SelfRegistration::reconcile() {
 
 net::awaitable<void> SelfRegistration::heartbeat() {
   auto r = co_await agent_.pass_ttl_check(proxy_check_id(spec_), "");
+  r ? report_answer() : report_failure(r.error());
   if (r) co_return;
   // The agent answered but refused: it does not know the check (restarted, or the service was
   // removed). Transport errors just wait for the next beat.
@@ -179,6 +182,14 @@ net::awaitable<void> SelfRegistration::deregister() {
     timer_.expires_after(timing_.deregister_retry);
     co_await timer_.async_wait(tok);
   }
+}
+
+void SelfRegistration::report_answer() {
+  if (health_) health_->success("self_registration");
+}
+
+void SelfRegistration::report_failure(const consul::ApiError& error) {
+  if (health_) health_->failure("self_registration", error.message());
 }
 
 }  // namespace gatehouse::proxy

@@ -19,6 +19,7 @@
 
 #include "consul/agent_client.hpp"
 #include "consul/agent_service_registration.hpp"
+#include "proxy/watch_health.hpp"
 
 namespace gatehouse::proxy {
 
@@ -54,6 +55,9 @@ class SelfRegistration {
   SelfRegistration(const SelfRegistration&) = delete;
   SelfRegistration& operator=(const SelfRegistration&) = delete;
 
+  // Before start(): every register, heartbeat and reconcile request's outcome goes to `health`
+  // as `self_registration`.
+  void report_to(std::shared_ptr<WatchHealth> health) { health_ = std::move(health); }
   // Registers, then keeps the check passing until stop().
   void start();
   // Ends the heartbeats and deregisters; `done` runs on the executor afterwards (also when the
@@ -67,12 +71,16 @@ class SelfRegistration {
   boost::asio::awaitable<void> reconcile();
   boost::asio::awaitable<void> heartbeat();
   boost::asio::awaitable<void> deregister();
+  // To health_, if any: the agent answered, or the request failed.
+  void report_answer();
+  void report_failure(const consul::ApiError& error);
 
   consul::AgentClient agent_;
   SelfRegistrationSpec spec_;
   RegistrationTiming timing_;
   boost::asio::steady_timer timer_;
   std::function<void()> done_;
+  std::shared_ptr<WatchHealth> health_;
   bool stopping_ = false;
   bool running_ = false;
 };

@@ -147,6 +147,7 @@ class Sidecar {
   Sidecar& operator=(const Sidecar&) = delete;
 
   bool started() const { return listeners_ != nullptr; }
+  std::shared_ptr<WatchHealth> watch_health() const { return {runtime_, &runtime_->watch_health}; }
 
   boost::system::result<void, std::string> start(const ProxyConfig& config) {
     runtime_->config = config;
@@ -156,13 +157,16 @@ class Sidecar {
       runtime_->local_app = *app;
     }
     // Before the workers start: they read the watch without locking.
-    runtime_->authz->start(control_.get_executor(), config.service);
+    runtime_->authz->start(control_.get_executor(), config.service, {}, watch_health());
     if (config.admin && config.decisions_buffer > 0) {
       runtime_->decisions = std::make_shared<DecisionStream>(config.decisions_buffer);
       runtime_->observers.add([decisions = runtime_->decisions](const ConnRecord& record) {
         decisions->publish(record);
       });
     }
+    // Observers first: they are only read once the workers run.
+    runtime_->observers.add(
+        [metrics = &runtime_->metrics](const ConnRecord& record) { metrics->observe(record); });
     pool_->start();
     log_drops_.start();
     listeners_ = std::make_unique<ListenerSet>(control_.get_executor(), agent_, runtime_, *pool_);
@@ -181,12 +185,16 @@ class Sidecar {
                                                 listeners_->tls_ready();
                                                 runtime_->ready = true;
                                               });
+    material_->report_to(watch_health(), [metrics = &runtime_->metrics](auto roots) {
+      metrics->set_roots(std::move(roots));
+    });
     material_->start();
     // -register announces the port actually bound (port 0 in -listen picks one).
     if (const auto bound = listeners_->public_endpoint(); config.register_self && bound) {
       SelfRegistrationSpec spec{config.service, config.register_id,
                                 registration_address(config.listen.host), bound->port()};
       registration_ = std::make_unique<SelfRegistration>(control_.get_executor(), agent_, spec);
+      registration_->report_to(watch_health());
       registration_->start();
     }
     return {};
@@ -385,6 +393,7 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
           co_return;
         }
         proxy_id = *id;
+        report_health(registration, sidecar.watch_health(), "registration");
         registration.start();
       },
       // An exception here would otherwise vanish and leave the process waiting for a start that

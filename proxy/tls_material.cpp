@@ -18,6 +18,18 @@ void log_watch_error(std::string_view watch, const consul::ApiError& error,
                                       .add("retry_ms", std::int64_t{retry_in.count()}));
 }
 
+// Each root's ID and the notAfter of its certificate (the first in its PEM); a root that does not
+// parse was already refused by build_contexts, so it is only skipped here.
+std::vector<RootExpiry> root_expiries(const consul::CaRoots& roots) {
+  std::vector<RootExpiry> out;
+  for (const auto& root : roots.roots) {
+    auto certs = tls::parse_pem_chain(root.root_cert);
+    if (!certs || certs->empty()) continue;
+    out.push_back({root.id, tls::not_after(certs->front().get())});
+  }
+  return out;
+}
+
 }  // namespace
 
 // A leaf that does not chain to the roots it is published with would make every handshake fail
@@ -117,6 +129,13 @@ TlsMaterial::~TlsMaterial() {
   hold_timer_.cancel();
 }
 
+void TlsMaterial::report_to(const std::shared_ptr<WatchHealth>& health,
+                            std::function<void(std::vector<RootExpiry>)> published_roots) {
+  report_health(roots_watch_, health, "roots");
+  report_health(leaf_watch_, health, "leaf");
+  on_roots_published_ = std::move(published_roots);
+}
+
 void TlsMaterial::start() {
   roots_watch_.start();
   leaf_watch_.start();
@@ -156,6 +175,7 @@ void TlsMaterial::rebuild(Held newest) {
   const auto& server = *built->server;
   server_slot_.publish(std::move(built->server));
   client_slot_.publish(std::move(built->client));
+  if (on_roots_published_) on_roots_published_(root_expiries(*roots_));
   log_fields(spdlog::level::info, LogFields{}
                                       .add("event", "tls_updated")
                                       .add("serial", server.leaf_serial())

@@ -26,6 +26,8 @@
 #include "consul/blocking_query.hpp"
 #include "consul/ca_root.hpp"
 #include "consul/leaf_cert.hpp"
+#include "proxy/metrics.hpp"
+#include "proxy/watch_health.hpp"
 #include "tls/context_slot.hpp"
 
 namespace gatehouse::proxy {
@@ -70,6 +72,11 @@ class TlsMaterial {
   void stop();
   bool ready() const { return ready_; }
 
+  // Before start(): the watches' outcomes go to `health` (as `roots` and `leaf`), and every
+  // published pair's CA roots (ID and expiry) to `published_roots`.
+  void report_to(const std::shared_ptr<WatchHealth>& health,
+                 std::function<void(std::vector<RootExpiry>)> published_roots);
+
   // What the watches call with every new answer; tests call them directly, in any order.
   void on_roots(const consul::CaRoots& roots);
   void on_leaf(const consul::LeafCert& leaf);
@@ -87,6 +94,7 @@ class TlsMaterial {
   tls::ContextSlot& server_slot_;
   tls::ContextSlot& client_slot_;
   std::function<void()> on_ready_;
+  std::function<void(std::vector<RootExpiry>)> on_roots_published_;
   std::optional<consul::CaRoots> roots_;
   std::optional<consul::LeafCert> leaf_;
   bool ready_ = false;

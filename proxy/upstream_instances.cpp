@@ -46,6 +46,10 @@ UpstreamInstances::UpstreamInstances(const boost::asio::any_io_executor& executo
                                                 .add("retry_ms", std::int64_t{retry.count()}));
           }) {}
 
+void UpstreamInstances::report_to(const std::shared_ptr<WatchHealth>& health) {
+  report_health(watch_, health, "upstream:" + config().destination_name);
+}
+
 void UpstreamInstances::start() { watch_.start(); }
 
 void UpstreamInstances::stop() { watch_.stop(); }

@@ -13,6 +13,7 @@
 #include "consul/agent_client.hpp"
 #include "consul/service_entry.hpp"
 #include "proxy/upstream_targets.hpp"
+#include "proxy/watch_health.hpp"
 
 namespace gatehouse::proxy {
 
@@ -29,6 +30,8 @@ class UpstreamInstances {
   UpstreamInstances(const UpstreamInstances&) = delete;
   UpstreamInstances& operator=(const UpstreamInstances&) = delete;
 
+  // Before start(): the watch's outcomes go to `health` as `upstream:<destination name>`.
+  void report_to(const std::shared_ptr<WatchHealth>& health);
   void start();  // on the executor's thread
   void stop();
   bool stopped() const { return watch_.finished(); }

@@ -33,6 +33,7 @@ boost::system::result<std::unique_ptr<UpstreamListener>, std::string> UpstreamLi
 }
 
 void UpstreamListener::start(std::shared_ptr<Runtime> runtime, WorkerPool& pool) {
+  instances_->report_to(std::shared_ptr<WatchHealth>{runtime, &runtime->watch_health});
   instances_->start();
   ConnRecord refused;
   refused.direction = Direction::outbound;

@@ -42,7 +42,8 @@ TEST_F(ProxyTest, ReadyWaitsForCertificatesAndListenersHealthFollowsTheProcess) 
   auto health = admin_get(admin, "/health");
   EXPECT_EQ(health.status, "200 ");
   EXPECT_EQ(health.body, "ok\n");
-  EXPECT_EQ(admin_get(admin, "/metrics").status, "404 ");
+  EXPECT_EQ(admin_get(admin, "/nothing").status, "404 ");
+  EXPECT_EQ(admin_get(admin, "/metrics").status, "200 ");  // before ready too
   const auto post = admin_get(admin, "/ready", "POST");
   EXPECT_EQ(post.status, "405 GET");
   EXPECT_EQ(post.body, "method not allowed\n");

@@ -80,7 +80,7 @@ net::awaitable<void> admin_client(tcp::endpoint server, Runtime& runtime,
   seen.push_back(co_await ask(stream, buffer, http::verb::get, "/ready"));
   seen.push_back(co_await ask(stream, buffer, http::verb::get, "/health"));
   seen.push_back(co_await ask(stream, buffer, http::verb::post, "/health"));
-  seen.push_back(co_await ask(stream, buffer, http::verb::get, "/metrics"));
+  seen.push_back(co_await ask(stream, buffer, http::verb::get, "/nothing"));
   runtime.draining = true;
   seen.push_back(co_await ask(stream, buffer, http::verb::get, "/health"));
 }
@@ -113,6 +113,59 @@ TEST(AdminServer, ServesOverHttp) {
       "503 |draining\n",
   };
   EXPECT_EQ(seen, expected);
+}
+
+net::awaitable<void> metrics_client(tcp::endpoint server,
+                                    std::vector<http::response<http::string_body>>& seen) {
+  beast::tcp_stream stream{co_await net::this_coro::executor};
+  auto [cec] = co_await stream.async_connect(server, tok);
+  CO_ASSERT(!cec, cec.message());
+  beast::flat_buffer buffer;
+  for (const auto verb : {http::verb::get, http::verb::post}) {
+    http::request<http::string_body> req{verb, "/metrics?x=1", 11};
+    req.set(http::field::host, "admin");
+    auto [wec, w] = co_await http::async_write(stream, req, tok);
+    CO_ASSERT(!wec, wec.message());
+    http::response<http::string_body> res;
+    auto [rec, r] = co_await http::async_read(stream, buffer, res, tok);
+    CO_ASSERT(!rec, rec.message());
+    seen.push_back(std::move(res));
+  }
+}
+
+TEST(AdminServer, ServesMetricsInPrometheusTextFormat) {
+  net::io_context ioc;
+  auto runtime = std::make_shared<Runtime>();
+  ConnRecord record;
+  record.outcome = Outcome::accepted;
+  record.src_service = "web";
+  record.dst_service = "db";
+  runtime->metrics.observe(record);
+  auto bound = AdminServer::bind(ioc.get_executor(), HostPort{"127.0.0.1", 0}, runtime);
+  ASSERT_TRUE(bound) << bound.error();
+  auto& server = **bound;
+  server.start();
+  std::vector<http::response<http::string_body>> seen;
+  bool done = false;
+  net::co_spawn(ioc, metrics_client(server.local_endpoint(), seen),
+                [&](const std::exception_ptr& e) {
+                  done = !e;
+                  server.stop();
+                });
+  ioc.run_for(20s);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(seen[0].result_int(), 200U);
+  EXPECT_EQ(seen[0][http::field::content_type], "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(
+      seen[0].body().find("gatehouse_connections_total{direction=\"inbound\",outcome=\"accepted\","
+                          "src_service=\"web\",dst_service=\"db\",intention=\"none\","
+                          "decision_source=\"none\"} 1\n"),
+      std::string::npos)
+      << seen[0].body();
+  EXPECT_NE(seen[0].body().find("\ngatehouse_active_connections 0\n"), std::string::npos);
+  EXPECT_EQ(seen[1].result_int(), 405U);
+  EXPECT_EQ(seen[1][http::field::allow], "GET");
 }
 
 TEST(AdminServer, BindErrorsNameTheAddress) {

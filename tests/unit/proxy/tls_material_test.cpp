@@ -208,6 +208,30 @@ TEST(TlsMaterial, RootsWithoutTheCurrentLeafsIssuerAreHeldUntilTheNewLeaf) {
   EXPECT_EQ(h.log.text().find("level=error"), std::string::npos) << h.log.text();
 }
 
+// For gatehouse_root_expiry_timestamp_seconds: every published pair reports all its roots.
+TEST(TlsMaterial, PublishedPairsReportTheirRootsAndExpiry) {
+  const auto old_ca = Ca::make(kCluster);
+  const auto new_ca = Ca::make(kOtherCluster);
+  Harness h;
+  std::vector<std::vector<RootExpiry>> published;
+  h.material.report_to(std::make_shared<WatchHealth>(), [&](std::vector<RootExpiry> roots) {
+    published.push_back(std::move(roots));
+  });
+  h.material.on_roots(both(new_ca, old_ca));
+  EXPECT_TRUE(published.empty());  // no leaf yet: nothing published
+  h.material.on_leaf(new_ca.leaf("db", 0x22));
+  ASSERT_EQ(published.size(), 1U) << h.log.text();
+  ASSERT_EQ(published[0].size(), 2U);
+  const auto seconds = [](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  EXPECT_EQ(published[0][0].id, old_ca.ca.id());
+  EXPECT_EQ(seconds(published[0][0].not_after), seconds(old_ca.ca.not_after()));
+  EXPECT_EQ(published[0][1].id, new_ca.ca.id());
+  EXPECT_EQ(seconds(published[0][1].not_after), seconds(new_ca.ca.not_after()));
+  EXPECT_GT(published[0][1].not_after, std::chrono::system_clock::now());
+}
+
 TEST(TlsMaterial, RootsThatStillHoldTheOldRootAreUsedAtOnce) {
   const auto old_ca = Ca::make(kCluster);
   const auto new_ca = Ca::make(kOtherCluster);
