@@ -60,6 +60,9 @@ struct ProxyConfig {
 
   // -admin-addr: the /ready and /health endpoint (none when unset; port 0 picks a free port).
   std::optional<HostPort> admin;
+  // -audit: connections the intentions deny are let through and logged as audit_denied, and
+  // revocations are logged (event=revoke_audit) instead of closing connections.
+  bool audit = false;
   // -register / -register-id: self-registration as `<service>-proxy[-<register_id>]`.
   bool register_self = false;
   std::string register_id;

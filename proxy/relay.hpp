@@ -11,15 +11,15 @@
 // upstream instance as `app`: the local client's EOF half-closes towards the upstream, the
 // upstream's EOF ends the relay.
 
+#include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <array>
 #include <chrono>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <tuple>
 #include <variant>
 
@@ -54,7 +54,7 @@ inline net::awaitable<std::tuple<error_code, std::size_t>> wait_and_read(
 // Tries the (non-blocking) socket right away, so a write that fits the socket buffer, the usual
 // case, costs no trip through the scheduler; only the rest waits for writability.
 inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(tcp::socket& socket,
-                                                                      net::const_buffer buffer) {
+                                                                     net::const_buffer buffer) {
   error_code ec;
   std::size_t written = socket.write_some(buffer, ec);
   if (ec == net::error::would_block) ec = {};
@@ -63,7 +63,7 @@ inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(tcp::socket
   co_return std::tuple{wec, written + rest};
 }
 inline net::awaitable<std::tuple<error_code, std::size_t>> write_all(TlsSocket& stream,
-                                                                      net::const_buffer buffer) {
+                                                                     net::const_buffer buffer) {
   return stream.write(buffer);
 }
 inline net::awaitable<error_code> half_close(tcp::socket& socket) {
@@ -200,21 +200,29 @@ inline net::awaitable<error_code> idle_watchdog(Activity& activity) {
   }
 }
 
+// relay() filling `result` as the bytes move: a caller that races it with something else (a
+// revocation) and so cancels it still has the byte counts.
 template <class ClientStream, class AppStream>
-net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
-                                  std::chrono::milliseconds idle) {
+net::awaitable<void> relay_into(ClientStream& client, AppStream& app,
+                                std::chrono::milliseconds idle, RelayResult& result) {
   using namespace net::experimental::awaitable_operators;
   Activity activity{idle};
-  RelayResult result;
   make_non_blocking(client);
   make_non_blocking(app);
-  auto first = co_await (copy_until_eof(app, client, activity, result.to_client) ||
-                         client_then_half_close(client, app, activity, result) ||
-                         idle_watchdog(activity));
+  auto first =
+      co_await (copy_until_eof(app, client, activity, result.to_client) ||
+                client_then_half_close(client, app, activity, result) || idle_watchdog(activity));
   result.ended_by = first.index() == 0   ? RelayEnd::app_closed
                     : first.index() == 1 ? RelayEnd::client_failed
                                          : RelayEnd::idle_timeout;
   result.ec = std::visit([](error_code e) { return e; }, first);
+}
+
+template <class ClientStream, class AppStream>
+net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
+                                  std::chrono::milliseconds idle) {
+  RelayResult result;
+  co_await relay_into(client, app, idle, result);
   co_return result;
 }
 

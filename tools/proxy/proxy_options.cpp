@@ -92,6 +92,11 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "Deadline of one authorize call to the agent (no answer: denied).")(
       "admin-addr", po::value(&f.admin_addr),
       "host:port serving GET /ready and /health (port 0 picks a free port).")(
+      "audit", po::bool_switch(&o.config.audit),
+      "Audit mode: let connections the intentions deny through, logged as "
+      "outcome=audit_denied, and log revocations (event=revoke_audit) instead of closing "
+      "connections. Denials because the agent could not be asked (authz_unavailable) still "
+      "close: the audit is about intentions, not outages.")(
       "config-file", po::value<std::string>()->value_name("FILE"),
       "JSON file with the same settings as these flags; flags given on the command line "
       "override the file.")(
