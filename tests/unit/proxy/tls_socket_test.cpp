@@ -4,15 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/write.hpp>
-#include <atomic>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -51,8 +52,8 @@ class TlsSocketTest : public ::testing::Test {
       tls::CertificateAuthority& ca, const tls::TrustMaterial& trust, tls::Role role,
       const char* service, Clock::time_point issued_at = Clock::now()) {
     static std::uint64_t serial = 0;
-    auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service),
-                                72h, issued_at, ++serial);
+    auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service), 72h,
+                                issued_at, ++serial);
     EXPECT_TRUE(issued) << issued.error();
     auto built = tls::TlsContext::build(role, {issued->cert_pem, issued->private_key_pem}, trust);
     EXPECT_TRUE(built) << built.error();
@@ -136,6 +137,53 @@ TEST_F(TlsSocketTest, HalfCloseSendsCloseNotifyAndTheAnswerStillFlows) {
   EXPECT_EQ(server_end, net::error::eof) << server_end.message();
   EXPECT_EQ(client_got, "answer");
   EXPECT_EQ(client_end, net::error::eof) << client_end.message();
+}
+
+// A relay cancelled (drain, revocation) while the caller's socket was full leaves OpenSSL holding
+// part of a record; close_notify must still go out, after the rest of that write.
+TEST_F(TlsSocketTest, AWriteCancelledMidRecordIsFinishedBeforeCloseNotify) {
+  TlsSocket client{std::move(pair_.first), client_ctx()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  // Small buffers: the server's write fills both long before the 4 MiB are out.
+  server.next_layer().set_option(net::socket_base::send_buffer_size{16 * 1024});
+  client.next_layer().set_option(net::socket_base::receive_buffer_size{16 * 1024});
+  const std::string big(4 << 20, 'x');
+  net::cancellation_signal cancel;
+  net::steady_timer cancelled{ioc_, net::steady_timer::time_point::max()};
+  std::optional<std::tuple<error_code, std::size_t>> write_result;
+  error_code close_ec;
+  std::string client_got;
+  error_code client_end;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await client.handshake(net::ssl::stream_base::client));
+        co_await cancelled.async_wait(tok);  // reads nothing until the write is abandoned
+        client_got = co_await read_all(client, client_end);
+        co_await client.close_write();
+      },
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        net::co_spawn(ioc_, server.write(net::buffer(big)),
+                      net::bind_cancellation_slot(cancel.slot(),
+                                                  [&](const std::exception_ptr&,
+                                                      std::tuple<error_code, std::size_t> result) {
+                                                    write_result = result;
+                                                  }));
+        // The write runs until the socket is full, then waits on it; cancel that wait.
+        for (int i = 0; i < 3; ++i) co_await net::post(ioc_, tok);
+        EXPECT_FALSE(write_result);
+        cancel.emit(net::cancellation_type::terminal);
+        for (int i = 0; i < 10 && !write_result; ++i) co_await net::post(ioc_, tok);
+        cancelled.cancel();
+        close_ec = co_await server.shutdown();
+      });
+  ASSERT_TRUE(write_result);
+  EXPECT_EQ(std::get<0>(*write_result), net::error::operation_aborted)
+      << std::get<0>(*write_result).message();
+  EXPECT_LT(std::get<1>(*write_result), big.size());
+  EXPECT_FALSE(close_ec) << close_ec.message();
+  EXPECT_EQ(client_end, net::error::eof) << client_end.message();  // close_notify, no truncation
+  EXPECT_EQ(client_got.size(), big.size());
 }
 
 TEST_F(TlsSocketTest, BareFinWithoutCloseNotifyIsReportedAsTruncated) {
@@ -231,8 +279,9 @@ TEST_F(TlsSocketTest, AClientCertificateFromAnotherCaIsNamed) {
   TlsSocket server{std::move(pair_.second), server_ctx()};
   const error_code server_ec = server_handshake_with(*stranger, server);
   ASSERT_TRUE(server_ec);
-  EXPECT_NE(server.handshake_failure_detail().find("verify: unable to get local issuer certificate"),
-            std::string::npos)
+  EXPECT_NE(
+      server.handshake_failure_detail().find("verify: unable to get local issuer certificate"),
+      std::string::npos)
       << server.handshake_failure_detail();
 }
 
@@ -395,10 +444,11 @@ TEST_F(StalledPeerTest, HandshakeWaitsOnTheSocketWhenTheClientHelloStopsHalfway)
     client.wait_for_close(20s);
   });
   bool handshake_timed_out = false;
-  run([&]() -> net::awaitable<void> {
+  run(
+      [&]() -> net::awaitable<void> {
         net::steady_timer limit{ioc_, 300ms};
-        auto first = co_await (server.handshake(net::ssl::stream_base::server) ||
-                               limit.async_wait(tok));
+        auto first =
+            co_await (server.handshake(net::ssl::stream_base::server) || limit.async_wait(tok));
         handshake_timed_out = first.index() == 1;
         server.next_layer().close();
       },
