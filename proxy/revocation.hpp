@@ -23,7 +23,9 @@ struct OpenInbound {
   std::uint64_t conn_id = 0;
   tls::PeerIdentity peer;     // the caller's verified SPIFFE ID and certificate serial
   consul::ServiceRef source;  // the caller as an intention source (consul::caller_service)
-  std::string intention;      // the intention that admitted it (`web => db`, `default`)
+  // The deciding intention when it was admitted (`web => db`, `default`); under -audit, for an
+  // audit_denied connection, the one that denied it.
+  std::string intention;
   bool audit_denied = false;  // admitted by -audit although the intentions deny it
 };
 

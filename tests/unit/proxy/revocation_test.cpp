@@ -305,6 +305,22 @@ TEST_F(RevocationTest, ABusyRelayIsRevokedWhileBytesFlowBothWays) {
   EXPECT_LE(bytes_out, received) << line;
 }
 
+TEST_F(RevocationTest, ADrainIsNotARevocation) {
+  std::pair<error_code, std::size_t> client_end;
+  run(allow(), [&](tcp::endpoint ep) -> net::awaitable<void> {
+    auto s = co_await connect(ep);
+    EXPECT_EQ(co_await round_trip(*s, "hello"), "hello");
+    runtime_->registry.cancel_all();
+    client_end = co_await read_to_end(*s);
+    co_await s->async_shutdown(tok);
+  });
+  EXPECT_EQ(client_end.first, net::error::eof) << client_end.first.message();
+  const auto line = conn_line(log_.text());
+  EXPECT_NE(line.find("event=conn outcome=accepted "), std::string::npos) << log_.text();
+  EXPECT_NE(line.find(std::string{"reason=\""} + kAllowReason + "\""), std::string::npos) << line;
+  EXPECT_NE(line.find("end=\"cancelled\""), std::string::npos) << line;
+}
+
 TEST_F(RevocationTest, ADenialWithoutADecisionRevokesNothing) {
   std::size_t revoked = 1;
   std::string after;
