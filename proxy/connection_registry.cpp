@@ -38,7 +38,7 @@ void ConnectionRegistry::remove(std::uint64_t id) {
   if (notify) notify();  // outside the lock: the callback may look at size()
 }
 
-void ConnectionRegistry::set_relaying(std::uint64_t id, std::optional<OpenInbound> who,
+void ConnectionRegistry::set_admitted(std::uint64_t id, std::optional<OpenInbound> who,
                                       std::shared_ptr<RevocationSignal> revocation) {
   Shard& shard = shard_of(id);
   const std::lock_guard lock{shard.mutex};

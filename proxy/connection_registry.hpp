@@ -1,7 +1,7 @@
 #pragma once
 // The live connections of every worker: how many there are (for the connection limit and the
-// drain), how to cancel each one (drain timeout) and, for inbound connections that relay, who
-// they are and how to revoke them (revocation.hpp). Thread-safe: workers add and remove their own
+// drain), how to cancel each one (drain timeout) and, for admitted inbound connections, who they
+// are and how to revoke them (revocation.hpp). Thread-safe: workers add and remove their own
 // entries; the control thread counts, lists, cancels and revokes.
 //
 // Every accept and every close passes through here, on every worker, so there is no single lock:
@@ -41,14 +41,16 @@ class ConnectionRegistry {
     Entry& operator=(const Entry&) = delete;
     Entry& operator=(Entry&&) = delete;
 
-    // The connection is authorized and relays: listed by open_inbound(), revocable through
-    // `revocation` until relay_over().
-    void relaying(OpenInbound who, std::shared_ptr<RevocationSignal> revocation) {
-      if (registry_ != nullptr) registry_->set_relaying(id_, std::move(who), std::move(revocation));
+    // The connection is authorized (it dials the app next, then relays): listed by
+    // open_inbound(), revocable through `revocation` until closing(). Listed from the decision
+    // on, not only once relaying, so a re-decision that runs while the app is being dialed
+    // still finds it (its relay then ends as soon as it starts).
+    void admitted(OpenInbound who, std::shared_ptr<RevocationSignal> revocation) {
+      if (registry_ != nullptr) registry_->set_admitted(id_, std::move(who), std::move(revocation));
     }
     // Closing: no longer listed, nothing left to revoke.
-    void relay_over() {
-      if (registry_ != nullptr) registry_->set_relaying(id_, std::nullopt, nullptr);
+    void closing() {
+      if (registry_ != nullptr) registry_->set_admitted(id_, std::nullopt, nullptr);
     }
 
    private:
@@ -68,23 +70,23 @@ class ConnectionRegistry {
   // Terminal cancellation of every live connection, each on its own executor.
   void cancel_all();
 
-  // The inbound connections relaying right now (a snapshot, for deciding them again).
+  // The inbound connections admitted and not yet closing (a snapshot, for deciding them again).
   std::vector<OpenInbound> open_inbound() const;
 
   // Ends connection `conn_id`'s relay on its own executor: close_notify to the caller, then the
   // app is closed, and its line says outcome=revoked with `why`. False when it is not (or no
-  // longer) an inbound connection that relays.
+  // longer) an admitted inbound connection.
   bool revoke(std::uint64_t conn_id, Revocation why);
 
  private:
   void remove(std::uint64_t id);
-  void set_relaying(std::uint64_t id, std::optional<OpenInbound> who,
+  void set_admitted(std::uint64_t id, std::optional<OpenInbound> who,
                     std::shared_ptr<RevocationSignal> revocation);
 
   struct Live {
     boost::asio::any_io_executor executor;
     std::shared_ptr<boost::asio::cancellation_signal> signal;
-    std::optional<OpenInbound> inbound;            // set while an inbound connection relays
+    std::optional<OpenInbound> inbound;            // set from admission until closing
     std::shared_ptr<RevocationSignal> revocation;  // likewise
   };
   struct Shard {

@@ -254,20 +254,22 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     co_return;
   }
 
+  auto revocation = std::make_shared<RevocationSignal>(client.get_executor());
+  entry.admitted(
+      OpenInbound{conn_id, *peer, consul::caller_service(*service), verdict.intention, audited},
+      revocation);
+
   tcp::socket app{client.get_executor()};
   if (const error_code ec =
           co_await connect_within(app, runtime->local_app, config.timeouts.local_connect)) {
+    entry.closing();
     co_await close_tls_within(client, config.timeouts.tls_shutdown);
     finish(Outcome::failed, describe("connect_app " + format_endpoint(runtime->local_app), ec));
     co_return;
   }
 
-  auto revocation = std::make_shared<RevocationSignal>(client.get_executor());
-  entry.relaying(
-      OpenInbound{conn_id, *peer, consul::caller_service(*service), verdict.intention, audited},
-      revocation);
   const RelayEnding ending = co_await relay_and_close(client, app, config.timeouts, *revocation);
-  entry.relay_over();
+  entry.closing();
   rec.bytes_in = ending.result.to_app;
   rec.bytes_out = ending.result.to_client;
   rec.end = ending.end;

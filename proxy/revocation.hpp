@@ -18,7 +18,8 @@
 
 namespace gatehouse::proxy {
 
-// An inbound connection that was authorized and is relaying: enough to decide it again.
+// An inbound connection that was authorized and has not started closing: enough to decide it
+// again.
 struct OpenInbound {
   std::uint64_t conn_id = 0;
   tls::PeerIdentity peer;     // the caller's verified SPIFFE ID and certificate serial
@@ -42,7 +43,7 @@ struct Revocation {
 // intentions say, not about outages.
 inline bool decided_by_intentions(const Verdict& verdict) { return !verdict.intention.empty(); }
 
-// One relaying connection's revocation. Shared between the connection's frame and the registry;
+// One admitted connection's revocation. Shared between the connection's frame and the registry;
 // revoke() and wait() run on the connection's executor only (the registry posts there).
 class RevocationSignal {
  public:

@@ -1,5 +1,5 @@
 #pragma once
-// Decides every relaying inbound connection again and revokes those now denied: what runs when
+// Decides every open inbound connection again and revokes those now denied: what runs when
 // the intentions change (the intention watch calls recheck_all()).
 //
 // Only an intention decision revokes (decided_by_intentions): a verdict that could not be made

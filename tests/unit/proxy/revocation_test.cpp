@@ -21,6 +21,7 @@
 #include "proxy/revoker.hpp"
 #include "proxy/tls_material.hpp"
 #include "tests/unit/proxy/captured_log.hpp"
+#include "tests/unit/proxy/loopback.hpp"
 #include "tls/certificate_authority.hpp"
 
 namespace gatehouse::proxy {
@@ -303,6 +304,59 @@ TEST_F(RevocationTest, ABusyRelayIsRevokedWhileBytesFlowBothWays) {
   EXPECT_LE(bytes_in, sent) << line;
   EXPECT_GT(bytes_out, 0U) << line;
   EXPECT_LE(bytes_out, received) << line;
+}
+
+// A re-decision that lands while the app is being dialed: the relay ends as soon as it starts.
+TEST_F(RevocationTest, ARevocationBeforeTheRelayStartsEndsItAtOnce) {
+  auto [user_socket, proxy_socket] = testing::connected_pair(control_);
+  auto [proxy_app, app] = testing::connected_pair(control_);
+  auto client_tls = tls::TlsContext::build(tls::Role::client, leaf(web_), trust_);
+  ASSERT_TRUE(client_tls) << client_tls.error();
+  TlsSocket user{std::move(user_socket), (*client_tls)->ssl_context().native_handle()};
+  TlsSocket proxy{std::move(proxy_socket),
+                  runtime_->server_tls.current()->ssl_context().native_handle()};
+  RevocationSignal revocation{control_.get_executor()};
+  revocation.revoke(Revocation{kDenyReason, "web => db"});
+  revocation.revoke(Revocation{"later", "ignored"});  // the first one wins
+  std::optional<RelayEnding> ending;
+  error_code user_end;
+  error_code app_end;
+  net::co_spawn(
+      control_,
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await user.handshake(net::ssl::stream_base::client));
+        std::array<char, 64> buf{};
+        auto [ec, n] = co_await user.read_some(net::buffer(buf));
+        user_end = ec;
+        EXPECT_EQ(n, 0U);
+        co_await user.close_write();
+      },
+      [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
+  net::co_spawn(
+      control_,
+      [&]() -> net::awaitable<void> {
+        std::array<char, 64> buf{};
+        auto [ec, n] = co_await app.async_read_some(net::buffer(buf), tok);
+        app_end = ec;
+        EXPECT_EQ(n, 0U);
+      },
+      [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
+  net::co_spawn(
+      control_,
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await proxy.handshake(net::ssl::stream_base::server));
+        ending = co_await relay_and_close(proxy, proxy_app, runtime_->config.timeouts, revocation);
+      },
+      [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
+  control_.run_for(20s);
+  ASSERT_TRUE(ending);
+  EXPECT_EQ(ending->end, "revoked");
+  EXPECT_EQ(ending->result.to_app, 0U);
+  EXPECT_EQ(ending->result.to_client, 0U);
+  EXPECT_EQ(user_end, net::error::eof) << user_end.message();  // close_notify
+  EXPECT_EQ(app_end, net::error::eof) << app_end.message();
+  ASSERT_TRUE(revocation.revocation());
+  EXPECT_EQ(revocation.revocation()->reason, kDenyReason);
 }
 
 TEST_F(RevocationTest, ADrainIsNotARevocation) {
