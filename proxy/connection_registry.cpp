@@ -11,7 +11,7 @@ ConnectionRegistry::Entry ConnectionRegistry::add(
   Shard& shard = shard_of(id);
   {
     const std::lock_guard lock{shard.mutex};
-    shard.live.emplace(id, Live{std::move(executor), std::move(signal)});
+    shard.live.emplace(id, Live{std::move(executor), std::move(signal), std::nullopt, nullptr});
   }
   count_.fetch_add(1, std::memory_order_acq_rel);
   return Entry{*this, id};
@@ -36,6 +36,45 @@ void ConnectionRegistry::remove(std::uint64_t id) {
     notify = on_empty_;
   }
   if (notify) notify();  // outside the lock: the callback may look at size()
+}
+
+void ConnectionRegistry::set_admitted(std::uint64_t id, std::optional<OpenInbound> who,
+                                      std::shared_ptr<RevocationSignal> revocation) {
+  Shard& shard = shard_of(id);
+  const std::lock_guard lock{shard.mutex};
+  const auto it = shard.live.find(id);
+  if (it == shard.live.end()) return;
+  it->second.inbound = std::move(who);
+  it->second.revocation = std::move(revocation);
+}
+
+std::vector<OpenInbound> ConnectionRegistry::open_inbound() const {
+  std::vector<OpenInbound> open;
+  for (const Shard& shard : shards_) {
+    const std::lock_guard lock{shard.mutex};
+    for (const auto& [id, live] : shard.live) {
+      if (live.inbound) open.push_back(*live.inbound);
+    }
+  }
+  return open;
+}
+
+bool ConnectionRegistry::revoke(std::uint64_t conn_id, Revocation why) {
+  boost::asio::any_io_executor executor;
+  std::shared_ptr<RevocationSignal> revocation;
+  {
+    Shard& shard = shard_of(conn_id);
+    const std::lock_guard lock{shard.mutex};
+    const auto it = shard.live.find(conn_id);
+    if (it == shard.live.end() || !it->second.revocation) return false;
+    executor = it->second.executor;
+    revocation = it->second.revocation;
+  }
+  // The signal belongs to the connection's thread; the handler keeps it alive until it runs.
+  boost::asio::post(executor, [revocation = std::move(revocation), why = std::move(why)]() mutable {
+    revocation->revoke(std::move(why));
+  });
+  return true;
 }
 
 void ConnectionRegistry::cancel_all() {

@@ -3,8 +3,9 @@
 // event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
 // reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false
 // [decision_source=agent|local|stale intention="web => db"|default] (once authorization ran)
-// revoked: an accepted connection closed because the intentions changed to deny it;
-// audit_denied: under -audit, a connection the intentions deny, let through and marked.
+// revoked: an accepted connection closed because the intentions changed to deny it (reason and
+// intention are then the revoking decision's, end="revoked"); audit_denied: under -audit, a
+// connection the intentions deny, let through and marked. Both are logged at warn.
 // Outbound (upstream) connections: event=conn direction=outbound outcome=accepted|failed
 // upstream=… dst=<server SPIFFE ID> dst_service=… src_service=<ours> peer=<local client>
 // instance=<ip:port> attempts=N reason="…" bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false

@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <chrono>
 
+#include "consul/caller_service.hpp"
 #include "proxy/decision_log.hpp"
 #include "proxy/errc.hpp"
 #include "proxy/relay.hpp"
@@ -92,10 +93,11 @@ net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::millisecon
   stream.next_layer().close(ignored);  // already finished with this connection
 }
 
-net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
-                                            const Timeouts& timeouts) {
-  RelayEnding ending;
-  ending.result = co_await relay(client, app, timeouts.idle);
+namespace {
+
+// After a relay that ended by itself: the app at once, then the caller's close_notify.
+net::awaitable<void> close_after_relay(TlsSocket& client, tcp::socket& app,
+                                       const Timeouts& timeouts, RelayEnding& ending) {
   const RelayResult& result = ending.result;
   error_code ignored;
   app.close(ignored);  // the relay is over; the app side has nothing more to say
@@ -109,16 +111,58 @@ net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
       result.ended_by != RelayEnd::idle_timeout) {
     ending.end += ": " + result.ec.message();
   }
+}
+
+}  // namespace
+
+net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
+                                            const Timeouts& timeouts) {
+  RelayEnding ending;
+  ending.result = co_await relay(client, app, timeouts.idle);
+  co_await close_after_relay(client, app, timeouts, ending);
+  co_return ending;
+}
+
+namespace {
+
+// Revoked: close_notify to the caller first, so it sees the close as ours and clean, then the app;
+// then the caller's answer is awaited like any close_notify.
+net::awaitable<void> close_revoked(TlsSocket& client, tcp::socket& app) {
+  co_await client.close_write();
+  error_code ignored;
+  app.close(ignored);
+  co_await client.shutdown();
+}
+
+}  // namespace
+
+net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
+                                            const Timeouts& timeouts,
+                                            RevocationSignal& revocation) {
+  RelayEnding ending;
+  auto first =
+      co_await (relay_into(client, app, timeouts.idle, ending.result) || revocation.wait());
+  // The wait also ends when the drain cancels everything; only a revocation makes it `revoked`.
+  if (first.index() == 0 || !revocation.revocation()) {
+    co_await close_after_relay(client, app, timeouts, ending);
+    co_return ending;
+  }
+  // The relay was cancelled mid-flight; ending.result holds the bytes it moved until then.
+  ending.end = "revoked";
+  net::steady_timer limit{client.get_executor(), timeouts.tls_shutdown};
+  co_await (close_revoked(client, app) || limit.async_wait(tok));
+  error_code ignored;
+  app.close(ignored);
+  client.next_layer().close(ignored);
   co_return ending;
 }
 
 net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> runtime,
                                    std::shared_ptr<Authorizer> authorizer,
                                    HandshakeGate& handshakes,
-                                   // Held, not used: the frame owns the registration, so the
-                                   // connection counts as live exactly as long as it runs.
-                                   [[maybe_unused]] ConnectionRegistry::Entry entry,
-                                   std::uint64_t conn_id) {
+                                   // The frame owns the registration, so the connection
+                                   // counts as live exactly as long as it runs.
+                                   ConnectionRegistry::Entry entry, std::uint64_t conn_id) {
   // Drain cancels with a terminal signal; every step checks its error_code instead of throwing.
   co_await net::this_coro::throw_if_cancelled(false);
   const auto started = Clock::now();
@@ -198,7 +242,10 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
   rec.authz_ms = rec.authz_us / 1000;
   rec.decision_source = verdict.source;
   rec.intention = verdict.intention;
-  if (!verdict.allowed) {
+  // -audit lets a connection the intentions deny through, marked; never one that no decision
+  // was made for (the agent could not be asked): the audit is about intentions, not outages.
+  const bool audited = !verdict.allowed && config.audit && decided_by_intentions(verdict);
+  if (!verdict.allowed && !audited) {
     // Denied: close_notify right away, with no application byte sent and the app never dialed.
     // To a client this looks like a clean close with zero bytes just after the handshake, while
     // an allowed connection to a silent app stays open; that is how a probe tells them apart.
@@ -207,19 +254,33 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
     co_return;
   }
 
+  auto revocation = std::make_shared<RevocationSignal>(client.get_executor());
+  entry.admitted(
+      OpenInbound{conn_id, *peer, consul::caller_service(*service), verdict.intention, audited},
+      revocation);
+
   tcp::socket app{client.get_executor()};
   if (const error_code ec =
           co_await connect_within(app, runtime->local_app, config.timeouts.local_connect)) {
+    entry.closing();
     co_await close_tls_within(client, config.timeouts.tls_shutdown);
     finish(Outcome::failed, describe("connect_app " + format_endpoint(runtime->local_app), ec));
     co_return;
   }
 
-  const RelayEnding ending = co_await relay_and_close(client, app, config.timeouts);
+  const RelayEnding ending = co_await relay_and_close(client, app, config.timeouts, *revocation);
+  entry.closing();
   rec.bytes_in = ending.result.to_app;
   rec.bytes_out = ending.result.to_client;
   rec.end = ending.end;
-  finish(Outcome::accepted, verdict.reason);
+  if (const auto& revoked = revocation->revocation(); revoked && ending.end == "revoked") {
+    // The line names the decision that closed it, not the one that let it in.
+    rec.decision_source = revoked->source;
+    rec.intention = revoked->intention;
+    finish(Outcome::revoked, revoked->reason);
+    co_return;
+  }
+  finish(audited ? Outcome::audit_denied : Outcome::accepted, verdict.reason);
 }
 
 }  // namespace gatehouse::proxy

@@ -10,6 +10,7 @@
 #include "proxy/handshake_gate.hpp"
 #include "proxy/proxy_config.hpp"
 #include "proxy/relay.hpp"
+#include "proxy/revocation.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/tls_socket.hpp"
 
@@ -47,8 +48,8 @@ net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::millisecon
 // How an accepted connection's relay ended, for its summary line.
 struct RelayEnding {
   RelayResult result;
-  // `end=`: client_closed, app_closed, idle_timeout, cancelled, or client_error / app_error with
-  // the error's text.
+  // `end=`: client_closed, app_closed, idle_timeout, cancelled, revoked, or client_error /
+  // app_error with the error's text.
   std::string end;
 };
 
@@ -57,6 +58,11 @@ struct RelayEnding {
 // most `timeouts.tls_shutdown` for its answer) unless it left without its own.
 net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
                                             const Timeouts& timeouts);
+
+// The same, ended early by `revocation`: then close_notify goes to the caller first and the app
+// is closed after it (both within `timeouts.tls_shutdown`), and `end` is `revoked`.
+net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
+                                            const Timeouts& timeouts, RevocationSignal& revocation);
 
 // "ip:port", "[v6]:port".
 std::string format_endpoint(const tcp::endpoint& endpoint);

@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <chrono>
 
+#include "consul/caller_service.hpp"
 #include "consul/intention_decision.hpp"
 #include "proxy/logger.hpp"
 
@@ -11,17 +12,9 @@ namespace gatehouse::proxy {
 
 namespace net = boost::asio;
 
-consul::ServiceRef caller_ref(const tls::ServiceIdentity& caller) {
-  consul::ServiceRef ref;
-  ref.ns = caller.ns;
-  ref.name = caller.service;
-  ref.partition = caller.partition == "default" ? std::string{} : caller.partition;
-  return ref;
-}
-
 std::optional<Verdict> decide_locally(const IntentionIndex& intentions,
                                       const tls::ServiceIdentity& caller, DecisionSource source) {
-  const Verdict* found = intentions.decide(caller_ref(caller));
+  const Verdict* found = intentions.decide(consul::caller_service(caller));
   if (found == nullptr) return std::nullopt;
   Verdict verdict = *found;
   verdict.source = source;

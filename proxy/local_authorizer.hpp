@@ -67,8 +67,4 @@ class LocalAuthorizer final : public Authorizer {
 std::optional<Verdict> decide_locally(const IntentionIndex& intentions,
                                       const tls::ServiceIdentity& caller, DecisionSource source);
 
-// The caller as the intention rules see it: the SPIFFE ID's namespace, name and partition
-// (partition "default" is the empty partition of CE), as the agent's authorize maps it.
-consul::ServiceRef caller_ref(const tls::ServiceIdentity& caller);
-
 }  // namespace gatehouse::proxy

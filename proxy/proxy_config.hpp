@@ -81,6 +81,9 @@ struct ProxyConfig {
   std::optional<HostPort> admin;
   // -decisions-buffer: how many finished connections GET /decisions keeps (0: no stream).
   std::size_t decisions_buffer = 1000;
+  // -audit: connections the intentions deny are let through and logged as audit_denied, and
+  // revocations are logged (event=revoke_audit) instead of closing connections.
+  bool audit = false;
   // -register / -register-id: self-registration as `<service>-proxy[-<register_id>]`.
   bool register_self = false;
   std::string register_id;

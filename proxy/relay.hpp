@@ -200,12 +200,13 @@ inline net::awaitable<error_code> idle_watchdog(Activity& activity) {
   }
 }
 
+// relay() filling `result` as the bytes move: a caller that races it with something else (a
+// revocation) and so cancels it still has the byte counts.
 template <class ClientStream, class AppStream>
-net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
-                                  std::chrono::milliseconds idle) {
+net::awaitable<void> relay_into(ClientStream& client, AppStream& app,
+                                std::chrono::milliseconds idle, RelayResult& result) {
   using namespace net::experimental::awaitable_operators;
   Activity activity{idle};
-  RelayResult result;
   make_non_blocking(client);
   make_non_blocking(app);
   auto first =
@@ -215,6 +216,13 @@ net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
                     : first.index() == 1 ? RelayEnd::client_failed
                                          : RelayEnd::idle_timeout;
   result.ec = std::visit([](error_code e) { return e; }, first);
+}
+
+template <class ClientStream, class AppStream>
+net::awaitable<RelayResult> relay(ClientStream& client, AppStream& app,
+                                  std::chrono::milliseconds idle) {
+  RelayResult result;
+  co_await relay_into(client, app, idle, result);
   co_return result;
 }
 

@@ -14,6 +14,7 @@
 #include "proxy/admin_server.hpp"
 #include "proxy/authorization.hpp"
 #include "proxy/inbound_connection.hpp"
+#include "proxy/intention_recheck.hpp"
 #include "proxy/listener_set.hpp"
 #include "proxy/logger.hpp"
 #include "proxy/registration_config.hpp"
@@ -156,6 +157,14 @@ class Sidecar {
       if (!app) return app.error();
       runtime_->local_app = *app;
     }
+    if (config.authz.revoke) {
+      recheck_ = std::make_unique<IntentionRecheck>(control_.get_executor(), runtime_, agent_,
+                                                    config.timeouts.authorize);
+      runtime_->authz->on_intentions_change(
+          [recheck = recheck_.get()](const std::shared_ptr<const IntentionSet>& set) {
+            recheck->on_change(set);
+          });
+    }
     // Before the workers start: they read the watch without locking.
     runtime_->authz->start(control_.get_executor(), config.service, {}, watch_health());
     if (config.admin && config.decisions_buffer > 0) {
@@ -255,6 +264,7 @@ class Sidecar {
   std::unique_ptr<TlsMaterial> material_;
   std::unique_ptr<AdminServer> admin_;
   std::unique_ptr<SelfRegistration> registration_;
+  std::unique_ptr<IntentionRecheck> recheck_;  // -revoke
   std::optional<Drain> drain_;
   LogDropReporter log_drops_;
 };

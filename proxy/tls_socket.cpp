@@ -37,6 +37,24 @@ void note_sent_alert(const SSL* ssl, int where, int value) {
 
 }  // namespace
 
+// Copies the rest of an interrupted write() into the socket unless dismissed.
+class TlsSocket::AbandonGuard {
+ public:
+  AbandonGuard(TlsSocket& socket, const char* data, std::size_t size)
+      : socket_(&socket), data_(data), size_(size) {}
+  AbandonGuard(const AbandonGuard&) = delete;
+  AbandonGuard& operator=(const AbandonGuard&) = delete;
+  ~AbandonGuard() {
+    if (socket_ != nullptr) socket_->abandoned_write_.assign(data_, size_);
+  }
+  void dismiss() { socket_ = nullptr; }
+
+ private:
+  TlsSocket* socket_;
+  const char* data_;
+  std::size_t size_;
+};
+
 TlsSocket::TlsSocket(tcp::socket socket, SSL_CTX* context)
     : socket_(std::move(socket)), ssl_(SSL_new(context)), broken_(!ssl_) {
   error_code ignored;
@@ -48,7 +66,8 @@ TlsSocket::TlsSocket(tcp::socket socket, SSL_CTX* context)
     // Each read takes whatever the socket has (one syscall for several records), and the record
     // buffers go back to the allocator whenever they are empty (idle connections hold none).
     SSL_set_read_ahead(ssl_.get(), 1);
-    SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS);
+    // The moving write buffer: an abandoned write is retried from a copy (abandoned_write_).
+    SSL_set_mode(ssl_.get(), SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_set_app_data(ssl_.get(), &sent_alert_);
     SSL_set_info_callback(ssl_.get(), note_sent_alert);
   }
@@ -163,17 +182,46 @@ net::awaitable<std::tuple<error_code, std::size_t>> TlsSocket::write(net::const_
     bool wants_write = false;
     const error_code ec = failure(ret, wants_write);
     if (ec != net::error::would_block) co_return std::tuple{ec, written};
-    if (const error_code wec = co_await wait_for_socket(wants_write)) {
-      co_return std::tuple{wec, written};
-    }
+    // OpenSSL may now hold a record built from these bytes. Should this wait never complete
+    // normally (the relay is cancelled: an error, or an exception from the cancelled coroutine),
+    // the guard keeps the bytes for close_write() to finish the record with.
+    AbandonGuard guard{*this, data + written, buffer.size() - written};
+    const error_code wec = co_await wait_for_socket(wants_write);
+    if (wec) co_return std::tuple{wec, written};
+    guard.dismiss();
   }
   co_return std::tuple{error_code{}, written};
+}
+
+net::awaitable<error_code> TlsSocket::finish_abandoned_write() {
+  std::size_t done = 0;
+  while (done < abandoned_write_.size()) {
+    ERR_clear_error();
+    errno = 0;
+    std::size_t n = 0;
+    const int ret = SSL_write_ex(ssl_.get(), abandoned_write_.data() + done,
+                                 abandoned_write_.size() - done, &n);
+    if (ret == 1) {
+      done += n;
+      continue;
+    }
+    bool wants_write = false;
+    const error_code ec = failure(ret, wants_write);
+    if (ec != net::error::would_block) co_return ec;
+    if (const error_code wec = co_await wait_for_socket(wants_write)) co_return wec;
+  }
+  abandoned_write_.clear();
+  abandoned_write_.shrink_to_fit();
+  co_return error_code{};
 }
 
 net::awaitable<error_code> TlsSocket::close_write() {
   // After a fatal error OpenSSL must not be asked to shut down; the caller just closes.
   if (broken_) co_return net::ssl::error::unspecified_system_error;
   if ((SSL_get_shutdown(ssl_.get()) & SSL_SENT_SHUTDOWN) != 0) co_return error_code{};
+  if (!abandoned_write_.empty()) {
+    if (const error_code ec = co_await finish_abandoned_write()) co_return ec;
+  }
   for (;;) {
     ERR_clear_error();
     errno = 0;

@@ -57,12 +57,15 @@ class TlsSocket {
   // Writes all of `buffer` (as few records as possible).
   net::awaitable<std::tuple<error_code, std::size_t>> write(net::const_buffer buffer);
 
-  // Sends close_notify and keeps the read side open: the TLS half-close.
+  // Sends close_notify and keeps the read side open: the TLS half-close. A write that was
+  // cancelled mid-record (drain, revocation) is finished first: OpenSSL sends nothing else,
+  // close_notify included, until it has.
   net::awaitable<error_code> close_write();
   // Sends close_notify (unless already sent) and waits for the peer's.
   net::awaitable<error_code> shutdown();
 
  private:
+  class AbandonGuard;
   struct SslFree {
     void operator()(SSL* ssl) const { SSL_free(ssl); }
   };
@@ -71,6 +74,8 @@ class TlsSocket {
   // OpenSSL only waits for the socket, with `wants_write` saying for which readiness.
   error_code failure(int ret, bool& wants_write);
   net::awaitable<error_code> wait_for_socket(bool writable);
+  // Sends the bytes of a write abandoned while OpenSSL held part of their record.
+  net::awaitable<error_code> finish_abandoned_write();
 
   tcp::socket socket_;
   std::unique_ptr<SSL, SslFree> ssl_;
@@ -79,6 +84,9 @@ class TlsSocket {
   bool read_wants_write_ = false;
   bool broken_ = false;  // a fatal TLS or socket error: no shutdown may follow
   int sent_alert_ = 0;   // the last alert we sent, (level << 8) | description; 0: none
+  // The rest of a write() whose wait was cancelled after OpenSSL said would_block: OpenSSL must
+  // be given these same bytes again (SSL_write(3)) before it writes anything else.
+  std::string abandoned_write_;
 };
 
 }  // namespace gatehouse::proxy

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "consul/authorize.hpp"
+#include "consul/caller_service.hpp"
 #include "consul/json_decode.hpp"
 #include "tls/spiffe_id.hpp"
 #include "tools/dev_agent/acl_gate.hpp"
@@ -39,10 +40,7 @@ net::awaitable<Response> authorize(AgentContext& ctx, const Request& req) {
   if (auto denied = ctx.acl.require(req, "service:write", body->target)) {
     co_return Response::error(*denied);
   }
-  consul::ServiceRef source;
-  source.ns = caller->ns;
-  source.name = caller->service;
-  source.partition = caller->partition == "default" ? std::string{} : caller->partition;
+  const consul::ServiceRef source = consul::caller_service(*caller);
   consul::ServiceRef destination;
   destination.name = body->target;
   const auto all = ctx.intentions.all();

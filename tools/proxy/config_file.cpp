@@ -170,6 +170,7 @@ const std::vector<ScalarKey>& scalar_keys() {
       {"register", "register", read_bool},
       {"register_id", "register-id", read_name},
       {"admin_addr", "admin-addr", read_listen},
+      {"audit", "audit", read_bool},
       {"log_level", "log-level", as_log_level},
       {"log_json", "log-json", read_bool},
       {"workers", "workers",

@@ -120,6 +120,11 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       po::value(&o.config.decisions_buffer)->default_value(o.config.decisions_buffer),
       "How many recent connection decisions GET /decisions on -admin-addr keeps (0: none, "
       "and no /decisions).")(
+      "audit", po::bool_switch(&o.config.audit),
+      "Audit mode: let connections the intentions deny through, logged as "
+      "outcome=audit_denied, and log revocations (event=revoke_audit) instead of closing "
+      "connections. Denials because the agent could not be asked (authz_unavailable) still "
+      "close: the audit is about intentions, not outages.")(
       "config-file", po::value<std::string>()->value_name("FILE"),
       "JSON file with the same settings as these flags; flags given on the command line "
       "override the file.")(

@@ -251,6 +251,13 @@ class ConfigFileFlags : public ::testing::Test {
                           .string();
 };
 
+TEST_F(ConfigFileFlags, AuditFromTheFile) {
+  auto o = parse({"-config-file", write(R"({"service": "web", "service_addr": "127.0.0.1:8080",
+    "audit": true})")});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_TRUE(o->config.audit);
+}
+
 TEST_F(ConfigFileFlags, TheFileAloneConfiguresTheProxy) {
   auto file = write(R"({"service": "web", "service_addr": "127.0.0.1:8080",
     "listen": "127.0.0.1:0", "log_level": "warn", "log_json": true, "workers": 2,

@@ -46,6 +46,15 @@ TEST(ProxyOptions, ConsulStyleFlagsFillTheConfig) {
   EXPECT_EQ(o->agent.address.host_port, "127.0.0.1:9500");
 }
 
+TEST(ProxyOptions, AuditIsOffUnlessAsked) {
+  auto plain = parse({"-service", "db", "-service-addr", "127.0.0.1:8080"});
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_FALSE(plain->config.audit);
+  auto audit = parse({"-service", "db", "-service-addr", "127.0.0.1:8080", "-audit"});
+  ASSERT_TRUE(audit) << audit.error();
+  EXPECT_TRUE(audit->config.audit);
+}
+
 TEST(ProxyOptions, EmptyListenHostMeansAllInterfaces) {
   auto o = parse({"-service", "db", "-service-addr", "localhost:8080", "-listen", ":8443"});
   ASSERT_TRUE(o) << o.error();

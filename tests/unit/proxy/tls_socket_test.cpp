@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
@@ -136,6 +137,53 @@ TEST_F(TlsSocketTest, HalfCloseSendsCloseNotifyAndTheAnswerStillFlows) {
   EXPECT_EQ(server_end, net::error::eof) << server_end.message();
   EXPECT_EQ(client_got, "answer");
   EXPECT_EQ(client_end, net::error::eof) << client_end.message();
+}
+
+// A relay cancelled (drain, revocation) while the caller's socket was full leaves OpenSSL holding
+// part of a record; close_notify must still go out, after the rest of that write.
+TEST_F(TlsSocketTest, AWriteCancelledMidRecordIsFinishedBeforeCloseNotify) {
+  TlsSocket client{std::move(pair_.first), client_ctx()};
+  TlsSocket server{std::move(pair_.second), server_ctx()};
+  // Small buffers: the server's write fills both long before the 4 MiB are out.
+  server.next_layer().set_option(net::socket_base::send_buffer_size{16 * 1024});
+  client.next_layer().set_option(net::socket_base::receive_buffer_size{16 * 1024});
+  const std::string big(4 << 20, 'x');
+  net::cancellation_signal cancel;
+  net::steady_timer cancelled{ioc_, net::steady_timer::time_point::max()};
+  std::optional<std::tuple<error_code, std::size_t>> write_result;
+  error_code close_ec;
+  std::string client_got;
+  error_code client_end;
+  run(
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await client.handshake(net::ssl::stream_base::client));
+        co_await cancelled.async_wait(tok);  // reads nothing until the write is abandoned
+        client_got = co_await read_all(client, client_end);
+        co_await client.close_write();
+      },
+      [&]() -> net::awaitable<void> {
+        EXPECT_FALSE(co_await server.handshake(net::ssl::stream_base::server));
+        net::co_spawn(ioc_, server.write(net::buffer(big)),
+                      net::bind_cancellation_slot(cancel.slot(),
+                                                  [&](const std::exception_ptr&,
+                                                      std::tuple<error_code, std::size_t> result) {
+                                                    write_result = result;
+                                                  }));
+        // The write runs until the socket is full, then waits on it; cancel that wait.
+        for (int i = 0; i < 3; ++i) co_await net::post(ioc_, tok);
+        EXPECT_FALSE(write_result);
+        cancel.emit(net::cancellation_type::terminal);
+        for (int i = 0; i < 10 && !write_result; ++i) co_await net::post(ioc_, tok);
+        cancelled.cancel();
+        close_ec = co_await server.shutdown();
+      });
+  ASSERT_TRUE(write_result);
+  EXPECT_EQ(std::get<0>(*write_result), net::error::operation_aborted)
+      << std::get<0>(*write_result).message();
+  EXPECT_LT(std::get<1>(*write_result), big.size());
+  EXPECT_FALSE(close_ec) << close_ec.message();
+  EXPECT_EQ(client_end, net::error::eof) << client_end.message();  // close_notify, no truncation
+  EXPECT_EQ(client_got.size(), big.size());
 }
 
 TEST_F(TlsSocketTest, BareFinWithoutCloseNotifyIsReportedAsTruncated) {
