@@ -6,6 +6,7 @@
 #include "tools/decisions/decision_text.hpp"
 #include "tools/decisions/decisions_client.hpp"
 #include "tools/demo/demo_services.hpp"
+#include "tools/demo/held_connection.hpp"
 #include "tools/demo/log_field.hpp"
 #include "tools/probe/matrix_report.hpp"
 #include "tools/probe/probe_run.hpp"
@@ -22,6 +23,8 @@ constexpr auto kStartTimeout = 20s;
 constexpr auto kDecisionPoll = 100ms;
 constexpr int kDecisionPolls = 50;
 constexpr auto kStopGrace = 5s;
+// -revoke closes a connection within a second of the change (milliseconds here).
+constexpr auto kRevokeWait = 3s;
 
 std::uint16_t port_of(const std::string& addr) {
   const auto colon = addr.rfind(':');
@@ -270,8 +273,67 @@ bool Demo::step_delete() {
   return true;
 }
 
+bool Demo::step_revoke() {
+  say("\nStep 5 - live revocation: allow web -> db, hold a connection open, then deny");
+  say("  $ gatehouse intention create -allow web db");
+  auto created = agent_->create_intention("web", "db", "allow");
+  if (!created) return fail(created.error());
+  say("  " + *created);
+  const auto mark = newest_decision("db");
+  HeldConnection held;
+  if (auto opened = held.open(web_upstream_port_); !opened) {
+    return fail("web's upstream listener: " + opened.error());
+  }
+  auto answer = held.request();
+  if (!answer) return fail("through web's upstream listener for db: " + answer.error());
+  while (!answer->empty() && answer->back() == '\n') answer->pop_back();
+  say("  opened web -> db through web's upstream listener (127.0.0.1:" +
+      std::to_string(web_upstream_port_) + "): GET / answered \"" + *answer +
+      "\"; the connection stays open");
+  say("  $ gatehouse intention update -deny web db");
+  const auto flipped = std::chrono::steady_clock::now();
+  auto updated = agent_->update_intention("web", "db", "deny");
+  if (!updated) return fail(updated.error());
+  say("  " + *updated);
+  if (!held.wait_for_close(kRevokeWait)) {
+    ++mismatches_;
+    say("  UNEXPECTED: the open connection was still open 3 s after the change (see " +
+        sidecars_["db"]->log_path() + ")");
+    return true;
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - flipped);
+  say("  -> the open web -> db connection was closed " + std::to_string(ms.count()) +
+      " ms after the intention flipped to deny:\n"
+      "     db's sidecar (-revoke, on by default) watches the intentions, asks the agent again\n"
+      "     for every open connection and closes those now denied (close_notify). Consul's own\n"
+      "     sidecar decides only when a connection opens.");
+  show_sidecar_decision("db", "web", "revoked", mark);
+  show_connection_metrics("db");
+  return true;
+}
+
+void Demo::show_connection_metrics(const std::string& dst) {
+  const auto& admin = admins_[dst];
+  const std::string label = "dst_service=\"" + dst + "\"";
+  std::vector<std::string> samples;
+  const auto error = get_decision_lines(admin, "/metrics", [&](std::string_view line) {
+    if (line.starts_with("gatehouse_connections_total") && line.find(label) != line.npos) {
+      samples.emplace_back(line);
+    }
+  });
+  if (error) {
+    say("  (" + *error + ")");
+    ++mismatches_;
+    return;
+  }
+  say("  " + dst + "'s sidecar's counters (curl -s http://" + admin_label(admin) +
+      "/metrics | grep gatehouse_connections_total):");
+  for (const auto& sample : samples) say("    " + sample);
+}
+
 bool Demo::final_matrix() {
-  say("\nStep 5 - test everything: every service to every other, over real mTLS");
+  say("\nStep 6 - test everything: every service to every other, over real mTLS");
   say("  $ gatehouse probe");
   ProbeSettings settings;
   settings.settle = settle_;
@@ -324,7 +386,7 @@ int Demo::run(const DemoOptions& options) {
   bool ok = setup();
   using Step = bool (Demo::*)();
   for (const Step step : {&Demo::step_create, &Demo::step_list, &Demo::step_update,
-                          &Demo::step_delete, &Demo::final_matrix}) {
+                          &Demo::step_delete, &Demo::step_revoke, &Demo::final_matrix}) {
     if (!ok || interrupted_) break;
     ok = (this->*step)();
   }

@@ -1,8 +1,9 @@
 #pragma once
 // `gatehouse demo`: a dev agent, three echo apps (web, api, db) each behind a `gatehouse proxy`
 // sidecar, all child processes of this binary; then the four steps of the intention loop with
-// real traffic (create, list, update, delete) and the probe's matrix. Every child's output goes
-// to a log directory; every child is stopped on exit, on error and on Ctrl-C/SIGTERM.
+// real traffic (create, list, update, delete), a live revocation and the probe's matrix. Every
+// child's output goes to a log directory; every child is stopped on exit, on error and on
+// Ctrl-C/SIGTERM.
 
 #include <atomic>
 #include <chrono>
@@ -55,6 +56,9 @@ class Demo {
   bool step_list();
   bool step_update();
   bool step_delete();
+  bool step_revoke();
+  // `dst`'s sidecar's gatehouse_connections_total samples about `dst` (GET /metrics).
+  void show_connection_metrics(const std::string& dst);
   bool final_matrix();
   void wait_for_interrupt();
   void stop_all();

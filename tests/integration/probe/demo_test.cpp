@@ -1,5 +1,5 @@
-// `gatehouse demo` end to end: the four steps with real traffic, the matrix, exit 0, and no child
-// left behind (every PID it reports is gone).
+// `gatehouse demo` end to end: the four steps with real traffic, the live revocation, the matrix,
+// exit 0, and no child left behind (every PID it reports is gone).
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -73,6 +73,32 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
             " denied web \u2192 db intention=\"default\" decision_source=agent "
             "reason=\"Default intention policy\"");
 
+  expect_in(out,
+            "Step 5 - live revocation: allow web -> db, hold a connection open, then deny\n"
+            "  $ gatehouse intention create -allow web db\n"
+            "  Created: web => db (allow)\n"
+            "  opened web -> db through web's upstream listener (127.0.0.1:");
+  expect_in(out,
+            "GET / answered \"hello from db\"; the connection stays open\n"
+            "  $ gatehouse intention update -deny web db\n"
+            "  Updated: web => db (deny)\n"
+            "  -> the open web -> db connection was closed ");
+  expect_in(out, " ms after the intention flipped to deny:\n");
+  expect_in(out,
+            " revoked web \u2192 db intention=\"default/web => default/db\" "
+            "decision_source=agent reason=\"Matched L4 intention: default/web => default/db "
+            "(Precedence: 9, Action: DENY)\"");
+  // db's sidecar's GET /metrics, one counter per outcome and intention.
+  expect_in(out,
+            "    gatehouse_connections_total{direction=\"inbound\",outcome=\"revoked\","
+            "src_service=\"web\",dst_service=\"db\",intention=\"default/web => default/db\","
+            "decision_source=\"agent\"} 1\n");
+  expect_in(out,
+            "    gatehouse_connections_total{direction=\"inbound\",outcome=\"accepted\","
+            "src_service=\"web\",dst_service=\"db\",intention=\"default/web => default/db\","
+            "decision_source=\"agent\"} 2\n");
+
+  expect_in(out, "Step 6 - test everything");
   expect_in(out,
             "Probe (mTLS to each destination's sidecar): 6 pairs, 0 mismatches\n\n"
             "source \\ destination  api          db         web\n"
