@@ -20,6 +20,17 @@
 
 namespace gatehouse::proxy {
 
+// The intention watch may ask again at once after a change (a burst of 10, then 10 a second):
+// revocation and local decisions follow a second change within the same second without waiting
+// for the default 1-per-second limit of the other watches. Still a blocking query: an agent with
+// no change answers once per wait.
+inline consul::BlockingOptions intention_watch_options() {
+  consul::BlockingOptions options;
+  options.rate_per_second = 10.0;
+  options.burst = 10.0;
+  return options;
+}
+
 class Authorization {
  public:
   Authorization(AuthzConfig config, consul::AgentConfig agent,
@@ -37,7 +48,7 @@ class Authorization {
   // mode, or any mode with -revoke).
   // `health` (optional) records the watch's outcomes for GET /metrics.
   void start(const boost::asio::any_io_executor& control, const std::string& service,
-             consul::BlockingOptions watch_options = {},
+             consul::BlockingOptions watch_options = intention_watch_options(),
              std::shared_ptr<WatchHealth> health = nullptr);
   void stop();
 

@@ -166,7 +166,8 @@ class Sidecar {
           });
     }
     // Before the workers start: they read the watch without locking.
-    runtime_->authz->start(control_.get_executor(), config.service, {}, watch_health());
+    runtime_->authz->start(control_.get_executor(), config.service, intention_watch_options(),
+                           watch_health());
     if (config.admin && config.decisions_buffer > 0) {
       runtime_->decisions = std::make_shared<DecisionStream>(config.decisions_buffer);
       runtime_->observers.add([decisions = runtime_->decisions](const ConnRecord& record) {
