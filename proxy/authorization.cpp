@@ -26,13 +26,23 @@ void Authorization::start(const boost::asio::any_io_executor& control, const std
   if ((!local && !config_.revoke) || watch_) return;
   watch_ = std::make_shared<IntentionWatch>(control, agent_, service, reachability_, watch_options);
   if (local) local_->watch = watch_;
-  if (on_change_) watch_->on_change(on_change_);
+  // A change makes every remembered agent answer suspect: last-known must not admit a caller the
+  // new intentions deny while the agent is away.
+  watch_->on_change([stale = stale_, next = on_change_](const auto& set) {
+    if (stale) stale->forget_all();
+    if (next) next(set);
+  });
   if (health) watch_->report_to(std::move(health));
   watch_->start();
 }
 
 void Authorization::stop() {
   if (watch_) watch_->stop();
+}
+
+void Authorization::release() {
+  if (local_) local_->watch.reset();
+  watch_.reset();
 }
 
 std::optional<std::string> Authorization::unready_reason() const {

@@ -51,6 +51,9 @@ class Authorization {
              consul::BlockingOptions watch_options = intention_watch_options(),
              std::shared_ptr<WatchHealth> health = nullptr);
   void stop();
+  // Once the workers are gone and before the control io_context is: destroys the watch, whose
+  // callbacks hold the Runtime that holds this (the cycle would outlive the process).
+  void release();
 
   const AuthzConfig& config() const { return config_; }
   AgentReachability& reachability() { return reachability_; }

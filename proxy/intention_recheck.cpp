@@ -1,8 +1,9 @@
 #include "proxy/intention_recheck.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <exception>
 #include <map>
+#include <set>
 #include <string>
 
 #include "proxy/local_authorizer.hpp"
@@ -15,14 +16,43 @@ namespace net = boost::asio;
 struct IntentionRecheck::State {
   State(const net::any_io_executor& control, std::shared_ptr<Runtime> rt,
         const consul::AgentConfig& agent_config, std::chrono::milliseconds timeout)
-      : executor(control), runtime(rt), agent(control, agent_config, timeout) {}
+      : executor(control),
+        runtime(rt),
+        agent(control, agent_config, timeout),
+        revoker(rt, [this](const OpenInbound& open) { return verdict_now(open); }) {}
+
+  // What a pass decided for `open` (see recheck_until_current).
+  Verdict verdict_now(const OpenInbound& open);
 
   net::any_io_executor executor;
   std::shared_ptr<Runtime> runtime;
   AgentAuthorizer agent;
+  // One Revoker for every pass: under -audit it reports each connection once, not per change.
+  Revoker revoker;
   std::shared_ptr<const IntentionSet> latest;
   bool running = false;  // a pass is under way; `latest` is picked up when it ends
+  // The pass in progress: the set, the confirmed verdicts by caller, the connections it listed.
+  std::shared_ptr<const IntentionSet> deciding;
+  std::map<std::string, Verdict> confirmed;
+  std::set<std::uint64_t> listed;
+  bool missed = false;  // a connection admitted during the pass that the set denies
 };
+
+Verdict IntentionRecheck::State::verdict_now(const OpenInbound& open) {
+  if (const auto it = confirmed.find(open.peer.id.to_string()); it != confirmed.end()) {
+    return it->second;
+  }
+  // Admitted after this pass listed the open connections (its decision may predate the set):
+  // if the set denies it by an intention, one more pass confirms and revokes it.
+  if (!listed.contains(open.conn_id)) {
+    const auto* caller = open.peer.id.service();
+    const auto local = caller != nullptr
+                           ? decide_locally(deciding->decisions, *caller, DecisionSource::local)
+                           : std::nullopt;
+    if (local && !local->allowed) missed = true;
+  }
+  return Verdict{true, "still allowed", DecisionSource::local, "unchanged"};
+}
 
 namespace {
 
@@ -30,11 +60,14 @@ using StatePtr = std::shared_ptr<IntentionRecheck::State>;
 
 // What the agent says now about every open connection the new intentions may deny, by caller
 // (one authorize per distinct caller identity, not per connection).
-net::awaitable<std::map<std::string, Verdict>> confirmations(StatePtr state,
-                                                             const IntentionSet& set) {
-  std::map<std::string, Verdict> by_caller;
+net::awaitable<void> confirm(StatePtr state, const IntentionSet& set) {
+  auto& by_caller = state->confirmed;
+  by_caller.clear();
+  state->listed.clear();
+  state->missed = false;
   const bool local_mode = state->runtime->config.authz.mode == AuthzMode::local;
   for (const OpenInbound& open : state->runtime->registry.open_inbound()) {
+    state->listed.insert(open.conn_id);
     const auto* caller = open.peer.id.service();
     if (caller == nullptr) continue;
     const auto local = decide_locally(set.decisions, *caller, DecisionSource::local);
@@ -46,20 +79,16 @@ net::awaitable<std::map<std::string, Verdict>> confirmations(StatePtr state,
     if (!decided_by_intentions(asked) && local_mode && local) asked = *local;
     by_caller.emplace(uri, std::move(asked));
   }
-  co_return by_caller;
 }
 
 net::awaitable<void> recheck_until_current(StatePtr state) {
   while (state->latest) {
-    const auto set = std::move(state->latest);
+    auto set = std::move(state->latest);
     state->latest.reset();
-    const auto verdicts = co_await confirmations(state, *set);
-    Revoker revoker{state->runtime, [&verdicts](const OpenInbound& open) {
-                      const auto it = verdicts.find(open.peer.id.to_string());
-                      if (it != verdicts.end()) return it->second;
-                      return Verdict{true, "still allowed", DecisionSource::local, "unchanged"};
-                    }};
-    const std::size_t revoked = revoker.recheck_all();
+    state->deciding = set;
+    co_await confirm(state, *set);
+    const std::size_t revoked = state->revoker.recheck_all();
+    if (state->missed && !state->latest) state->latest = set;
     if (revoked > 0) {
       log_fields(spdlog::level::info, LogFields{}
                                           .add("event", "revoked")
@@ -82,7 +111,18 @@ void IntentionRecheck::on_change(std::shared_ptr<const IntentionSet> set) {
   state_->latest = std::move(set);
   if (state_->running) return;
   state_->running = true;
-  net::co_spawn(state_->executor, recheck_until_current(state_), net::detached);
+  net::co_spawn(state_->executor, recheck_until_current(state_),
+                [state = state_](const std::exception_ptr& error) {
+                  state->running = false;  // the next change starts a pass again
+                  if (!error) return;
+                  try {
+                    std::rethrow_exception(error);
+                  } catch (const std::exception& e) {
+                    log_fields(
+                        spdlog::level::err,
+                        LogFields{}.add("event", "revoke_failed").add_quoted("error", e.what()));
+                  }
+                });
 }
 
 }  // namespace gatehouse::proxy

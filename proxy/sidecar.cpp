@@ -143,7 +143,10 @@ class Sidecar {
     runtime_->authz = std::move(authz);
   }
 
-  ~Sidecar() { pool_->stop_and_join(); }
+  ~Sidecar() {
+    pool_->stop_and_join();
+    runtime_->authz->release();
+  }
   Sidecar(const Sidecar&) = delete;
   Sidecar& operator=(const Sidecar&) = delete;
 

@@ -19,6 +19,11 @@ std::optional<Verdict> StaleVerdicts::recall(const std::string& caller) const {
   return stale;
 }
 
+void StaleVerdicts::forget_all() {
+  const std::lock_guard lock{mutex_};
+  entries_.clear();
+}
+
 void StaleVerdicts::forget_oldest() {
   // Linear, but only when the table is full of distinct callers: rare, and bounded by capacity.
   const auto oldest = std::ranges::min_element(

@@ -26,6 +26,8 @@ class StaleVerdicts {
   void remember(const std::string& caller, const Verdict& verdict);
   // The remembered answer marked DecisionSource::stale, if it is younger than max_age.
   std::optional<Verdict> recall(const std::string& caller) const;
+  // Everything: the intentions changed.
+  void forget_all();
 
  private:
   struct Entry {

@@ -49,3 +49,16 @@ TEST(StaleVerdicts, AFullTableForgetsTheOldestCaller) {
 
 }  // namespace
 }  // namespace gatehouse::proxy
+
+namespace gatehouse::proxy {
+namespace {
+
+TEST(StaleVerdicts, AnIntentionsChangeForgetsEveryAnswer) {
+  StaleVerdicts stale{std::chrono::hours{1}};
+  stale.remember("web", Verdict{true, "allowed", DecisionSource::agent, "web => db"});
+  stale.forget_all();
+  EXPECT_FALSE(stale.recall("web"));
+}
+
+}  // namespace
+}  // namespace gatehouse::proxy
