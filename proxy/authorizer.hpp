@@ -14,8 +14,8 @@ struct Verdict {
   bool allowed = false;
   std::string reason;  // Consul's Reason verbatim when the agent answered, else ours
   DecisionSource source = DecisionSource::agent;
-  // The deciding intention as `web => db`, `default` for the no-match default, empty when no
-  // decision was made (the agent could not be asked).
+  // The deciding intention as Consul's reason names it (`default/web => default/db`), `default`
+  // for the no-match default, empty when no decision was made (the agent could not be asked).
   std::string intention;
 };
 
