@@ -2,8 +2,7 @@
 // The one summary line every connection ends with (README.md, "Running a sidecar"):
 // event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
 // reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false
-// [decision_source=agent|local|stale intention="default/web => default/db"|default]
-// (once authorization ran)
+// [decision_source=agent|local|stale intention="default/web => default/db"|default] if authorized
 // revoked: an accepted connection closed because the intentions changed to deny it (reason and
 // intention are then the revoking decision's, end="revoked"); audit_denied: under -audit, a
 // connection the intentions deny, let through and marked. Both are logged at warn.
@@ -42,9 +41,7 @@ struct ConnRecord {
   std::int64_t authz_ms = -1;  // -1: authorize was not called
   std::int64_t authz_us = -1;  // the same wait in microseconds, for the latency histogram
   DecisionSource decision_source = DecisionSource::none;
-  // The deciding intention as Consul's reason names it (`default/web => default/db`), `default`,
-  // or empty.
-  std::string intention;
+  std::string intention;  // `default/web => default/db` (as Consul's reason), `default`, or empty
   std::uint64_t bytes_in = 0;   // client -> app
   std::uint64_t bytes_out = 0;  // app -> client
   std::int64_t dur_ms = 0;
