@@ -6,7 +6,7 @@
 
 #include "consul/failure.hpp"
 #include "tools/decisions/decisions_client.hpp"
-#include "tools/option_error.hpp"
+#include "tools/flag_arguments.hpp"
 #include "tools/proxy/proxy_options.hpp"
 
 namespace gatehouse::tools {
@@ -88,20 +88,8 @@ boost::system::result<DecisionsOptions, std::string> parse_decisions_options(
   RawFlags f;
   const auto desc = describe(o, f);
   po::variables_map vm;
-  try {
-    auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
-                      .options(desc)
-                      .style(consul::agent_flag_style())
-                      .run();
-    for (const auto& opt : parsed.options) {
-      if (opt.unregistered || opt.position_key >= 0) {
-        return Failure{"Should have no non-flag arguments."};
-      }
-    }
-    po::store(parsed, vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Failure{option_error_text(e)};
+  if (auto error = store_flag_arguments(args, desc, consul::agent_flag_style(), vm)) {
+    return Failure{std::move(*error)};
   }
   if (o.help) return o;
 

@@ -12,7 +12,7 @@
 #include "tools/demo/demo.hpp"
 #include "tools/demo/interrupt_signals.hpp"
 #include "tools/duration_flag.hpp"
-#include "tools/option_error.hpp"
+#include "tools/flag_arguments.hpp"
 
 namespace gatehouse::tools {
 
@@ -46,22 +46,11 @@ boost::system::result<DemoCommandLine, std::string> parse_demo_options(
   DemoCommandLine c;
   std::string settle{kDefaultSettle};
   const auto d = describe(c, settle);
-  try {
-    po::variables_map vm;
-    auto parsed =
-        po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
-            .options(d)
-            .style(po::command_line_style::unix_style | po::command_line_style::allow_long_disguise)
-            .run();
-    for (const auto& opt : parsed.options) {
-      if (opt.unregistered || opt.position_key >= 0) {
-        return R{boost::system::in_place_error, "Should have no non-flag arguments."};
-      }
-    }
-    po::store(parsed, vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return R{boost::system::in_place_error, option_error_text(e)};
+  po::variables_map vm;
+  constexpr int kStyle =
+      po::command_line_style::unix_style | po::command_line_style::allow_long_disguise;
+  if (auto error = store_flag_arguments(args, d, kStyle, vm)) {
+    return R{boost::system::in_place_error, std::move(*error)};
   }
   if (c.options.help) return c;
   const auto window = parse_positive_duration_flag("settle", settle);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/duration_flag.hpp"
+#include "tools/flag_arguments.hpp"
 #include "tools/option_error.hpp"
 #include "tools/proxy/config_file.hpp"
 #include "tools/proxy/upstream_flag.hpp"
@@ -218,17 +219,11 @@ boost::system::result<ProxyOptions, std::string> parse_proxy_options(std::span<c
   const auto desc = describe(o, f);
   po::variables_map vm;
   std::optional<ConfigFile> file;
+  // Not notified yet: the -config-file's settings are stored after the command line's.
+  if (auto error = store_flag_arguments(args, desc, consul::agent_flag_style(), vm, false)) {
+    return fail(std::move(*error));
+  }
   try {
-    auto parsed = po::command_line_parser(std::vector<std::string>(args.begin(), args.end()))
-                      .options(desc)
-                      .style(consul::agent_flag_style())
-                      .run();
-    for (const auto& opt : parsed.options) {
-      if (opt.unregistered || opt.position_key >= 0) {
-        return fail("Should have no non-flag arguments.");
-      }
-    }
-    po::store(parsed, vm);
     if (vm.count("config-file") != 0) {
       auto loaded = load_config_file(vm["config-file"].as<std::string>());
       if (!loaded) return fail(loaded.error());
