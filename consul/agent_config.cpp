@@ -190,25 +190,37 @@ boost::system::result<AgentConfig, std::string> AgentConfig::from(const po::vari
 }
 
 void add_agent_flags(po::options_description& options) {
+  // Value names as `consul -h` shows these flags (`-ca-file=<value>`, `-http-addr=<address>`).
+  const auto text = [] { return po::value<std::string>()->value_name("value"); };
   options.add_options()(
-      "http-addr", po::value<std::string>()->value_name("ADDR"),
-      "Address of the Consul agent with port (or unix:///path). Default 127.0.0.1:8500, "
-      "also CONSUL_HTTP_ADDR.")("token", po::value<std::string>()->value_name("TOKEN"),
-                                "ACL token for API requests, also CONSUL_HTTP_TOKEN.")(
-      "token-file", po::value<std::string>()->value_name("FILE"),
-      "File containing the ACL token, also CONSUL_HTTP_TOKEN_FILE.")(
-      "ca-file", po::value<std::string>()->value_name("FILE"),
-      "CA file to verify the agent's TLS certificate, also CONSUL_CACERT.")(
-      "ca-path", po::value<std::string>()->value_name("DIR"),
-      "Directory of CA certificates, also CONSUL_CAPATH.")(
-      "client-cert", po::value<std::string>()->value_name("FILE"),
-      "Client certificate for TLS to the agent, also CONSUL_CLIENT_CERT.")(
-      "client-key", po::value<std::string>()->value_name("FILE"),
-      "Client key for TLS to the agent, also CONSUL_CLIENT_KEY.")(
-      "tls-server-name", po::value<std::string>()->value_name("NAME"),
-      "Server name for SNI and certificate verification, also CONSUL_TLS_SERVER_NAME.")(
-      "datacenter", po::value<std::string>()->value_name("DC"),
-      "Datacenter to query (adds dc= to every call). Defaults to the agent's datacenter.");
+      "http-addr", po::value<std::string>()->value_name("address"),
+      "The address and port of the Consul HTTP agent, or unix:///path/to/socket. This can also "
+      "be specified via the CONSUL_HTTP_ADDR environment variable. The default is "
+      "http://127.0.0.1:8500; CONSUL_HTTP_SSL=true makes a plain host:port use HTTPS.")(
+      "token", text(),
+      "ACL token to use in the requests. This can also be specified via the CONSUL_HTTP_TOKEN "
+      "environment variable. Without one, the agent applies its own default token.")(
+      "token-file", text(),
+      "File containing the ACL token, used instead of -token or CONSUL_HTTP_TOKEN. This can "
+      "also be specified via the CONSUL_HTTP_TOKEN_FILE environment variable.")(
+      "ca-file", text(),
+      "Path to a CA file to verify the agent's TLS certificate. This can also be specified via "
+      "the CONSUL_CACERT environment variable.")(
+      "ca-path", text(),
+      "Path to a directory of CA certificates to verify the agent's TLS certificate. This can "
+      "also be specified via the CONSUL_CAPATH environment variable.")(
+      "client-cert", text(),
+      "Path to a client certificate file for TLS to the agent. This can also be specified via "
+      "the CONSUL_CLIENT_CERT environment variable.")(
+      "client-key", text(),
+      "Path to the client certificate's key file. This can also be specified via the "
+      "CONSUL_CLIENT_KEY environment variable.")(
+      "tls-server-name", text(),
+      "The server name to use as the SNI host and to verify the agent's certificate against. "
+      "This can also be specified via the CONSUL_TLS_SERVER_NAME environment variable.")(
+      "datacenter", text(),
+      "Name of the datacenter to query (adds dc= to every call). Defaults to the datacenter of "
+      "the agent.");
 }
 
 int agent_flag_style() {
