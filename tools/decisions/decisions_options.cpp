@@ -2,12 +2,12 @@
 
 #include <boost/program_options.hpp>
 #include <cctype>
-#include <sstream>
 
 #include "consul/failure.hpp"
 #include "tools/decisions/decisions_client.hpp"
 #include "tools/flag_arguments.hpp"
 #include "tools/proxy/proxy_options.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -22,12 +22,16 @@ struct RawFlags {
   std::optional<std::size_t> limit;
 };
 
+constexpr std::string_view kUsage = R"usage(Usage: gatehouse decisions -admin-addr ADDR [options]
+
+  Prints a sidecar's recent connection decisions (GET /decisions on its
+  -admin-addr), oldest first; with -follow, keeps printing new ones as they
+  happen. Exit 0: done; 1: the admin address cannot be reached or answered
+  an error.
+)usage";
+
 po::options_description describe(DecisionsOptions& o, RawFlags& f) {
-  po::options_description d{
-      "Usage: gatehouse decisions -admin-addr ADDR [options]\n\n"
-      "  Prints a sidecar's recent connection decisions (GET /decisions on its -admin-addr),\n"
-      "  oldest first; with -follow, keeps printing new ones as they happen.\n"
-      "  Exit 0: done; 1: the admin address cannot be reached or answered an error.\n\nOptions"};
+  po::options_description d;
   d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
       "admin-addr", po::value(&f.admin_addr),
       "host:port of the sidecar's -admin-addr (env GATEHOUSE_ADMIN_ADDR).")(
@@ -120,9 +124,7 @@ boost::system::result<DecisionsOptions, std::string> parse_decisions_options(
 std::string decisions_usage() {
   DecisionsOptions o;
   RawFlags f;
-  std::ostringstream out;
-  out << describe(o, f);
-  return out.str();
+  return usage_text(kUsage, describe(o, f));
 }
 
 }  // namespace gatehouse::tools

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include "tools/demo/interrupt_signals.hpp"
 #include "tools/duration_flag.hpp"
 #include "tools/flag_arguments.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -22,12 +22,16 @@ namespace {
 
 constexpr std::string_view kDefaultSettle = "3s";  // see gatehouse probe's -settle
 
+constexpr std::string_view kUsage = R"usage(Usage: gatehouse demo [options]
+
+  Starts a dev agent and three services (web, api, db) with Gatehouse
+  sidecars, then walks through create, list, update and delete of an
+  intention with real traffic and ends with the probe's matrix. Exit 0 when
+  every observation matched.
+)usage";
+
 po::options_description describe(DemoCommandLine& c, std::string& settle) {
-  po::options_description d{
-      "Usage: gatehouse demo [options]\n\n"
-      "  Starts a dev agent and three services (web, api, db) with Gatehouse sidecars, then\n"
-      "  walks through create, list, update and delete of an intention with real traffic and\n"
-      "  ends with the probe's matrix. Exit 0 when every observation matched.\n\nOptions"};
+  po::options_description d;
   d.add_options()("help,h", po::bool_switch(&c.options.help), "Show this help.")(
       "keep", po::bool_switch(&c.options.keep),
       "Leave everything running at the end (until Ctrl-C) and print what to try next.")(
@@ -62,9 +66,7 @@ boost::system::result<DemoCommandLine, std::string> parse_demo_options(
 std::string demo_usage() {
   DemoCommandLine c;
   std::string settle{kDefaultSettle};
-  std::ostringstream out;
-  out << describe(c, settle);
-  return out.str();
+  return usage_text(kUsage, describe(c, settle));
 }
 
 int run_demo(std::span<char* const> args) {

@@ -4,10 +4,10 @@
 
 #include <array>
 #include <boost/program_options.hpp>
-#include <sstream>
 #include <vector>
 
 #include "tools/option_error.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -21,8 +21,17 @@ OptionsResult fail(std::string reason) {
   return {boost::system::in_place_error, std::move(reason)};
 }
 
+constexpr std::string_view kUsage = R"usage(Usage: gatehouse dev-agent [options]
+
+  Runs a development agent that serves the part of Consul's HTTP API a Connect
+  sidecar and the intention commands use (catalog, agent services, Connect CA
+  and leaf certificates, intentions, authorize), in memory, until SIGINT or
+  SIGTERM. It prints the address it listens on as its first line. For tests
+  and demos only: nothing is persisted and there is no cluster.
+)usage";
+
 po::options_description describe(DevAgentOptions& o, std::string& token) {
-  po::options_description d{"Usage: gatehouse dev-agent [options]\n\nOptions"};
+  po::options_description d;
   d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
       "http-addr", po::value(&o.http_addr)->default_value(o.http_addr),
       "Address of the HTTP API (port 0 picks a free port).")(
@@ -88,9 +97,8 @@ boost::system::result<DevAgentOptions, std::string> parse_dev_agent_options(
 std::string dev_agent_usage() {
   DevAgentOptions o;
   std::string token;
-  std::ostringstream out;
-  out << describe(o, token);
-  return out.str();
+  // Its -http-addr and -datacenter are the agent's own, not a client's: one group.
+  return usage_text(kUsage, describe(o, token), AgentFlags::none);
 }
 
 }  // namespace gatehouse::tools

@@ -17,12 +17,12 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tools/option_error.hpp"
 #include "tools/proxy/proxy_options.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -103,8 +103,16 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, EchoOptions options) {
   }
 }
 
+constexpr std::string_view kUsage = R"usage(Usage: gatehouse echo [options]
+
+  Runs a small TCP app for tests and demos until SIGINT or SIGTERM: it echoes
+  the bytes it receives and, when the client closes its side, writes "bye"
+  and closes. With -http it answers every HTTP request with 200 and a body
+  naming the service (-name). It prints the address it listens on first.
+)usage";
+
 po::options_description describe(EchoOptions& o) {
-  po::options_description d{"Usage: gatehouse echo [options]\n\nOptions"};
+  po::options_description d;
   d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
       "listen", po::value(&o.listen)->default_value(o.listen), "host:port (port 0: a free port).")(
       "http", po::bool_switch(&o.http), "Answer HTTP requests instead of echoing.")(
@@ -134,9 +142,7 @@ boost::system::result<EchoOptions, std::string> parse_echo_options(std::span<cha
 
 std::string echo_usage() {
   EchoOptions o;
-  std::ostringstream out;
-  out << describe(o);
-  return out.str();
+  return usage_text(kUsage, describe(o));
 }
 
 int run_echo(std::span<char* const> args) {

@@ -5,9 +5,9 @@
 #include <boost/program_options/value_semantic.hpp>
 #include <boost/program_options/variables_map.hpp>
 #include <ostream>
-#include <sstream>
 
 #include "tools/option_error.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -16,25 +16,6 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kPositional = "positional-arguments";
-
-// Program_options lists flags as `--allow`; they are typed (and documented by Consul) as
-// `-allow`, which the single-dash style accepts. Continuation lines of a description move left
-// with it, so the columns stay aligned.
-std::string single_dash(const std::string& listing) {
-  std::istringstream in{listing};
-  std::string out;
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("  -")) {
-      for (auto at = line.find(" --"); at != std::string::npos; at = line.find(" --", at + 2)) {
-        line.erase(at + 1, 1);
-      }
-    } else if (line.starts_with("   ")) {
-      line.erase(0, 1);
-    }
-    out += line + "\n";
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -83,9 +64,9 @@ std::optional<consul::AgentConfig> CommandLine::agent(CliIo& io) const {
 }
 
 std::string CommandLine::usage() const {
-  std::ostringstream flags;
-  flags << own_ << "\n" << agent_flags_;
-  return usage_ + "\n" + single_dash(flags.str());
+  po::options_description flags;
+  flags.add(own_).add(agent_flags_);
+  return usage_text(usage_, flags);
 }
 
 }  // namespace gatehouse::tools

@@ -1,7 +1,7 @@
 #pragma once
 // The flag handling every `gatehouse intention` subcommand shares: its own flags plus the agent
 // flags (-http-addr, -token, ... as everywhere), Consul's single-dash style, positional
-// arguments collected in order, -h printing the usage.
+// arguments collected in order, -h printing the usage (usage_text: as `consul intention` does).
 //
 //   CommandLine cli{kUsage};
 //   if (auto exit = cli.parse(args, io, 2)) return *exit;   // -h, or a flag error

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <iomanip>
 #include <iostream>
 #include <vector>
 
 #include "tools/intention/intention_commands.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 namespace {
@@ -44,10 +44,9 @@ Subcommands:
 bool is_help(std::string_view arg) { return arg == "-h" || arg == "-help" || arg == "--help"; }
 
 void print_usage(std::ostream& out) {
-  out << kUsage;
-  for (const auto& command : kCommands) {
-    out << "    " << std::left << std::setw(10) << command.name << command.synopsis << "\n";
-  }
+  std::vector<CommandSynopsis> list;
+  for (const auto& command : kCommands) list.push_back({command.name, command.synopsis});
+  out << kUsage << command_list(list);
 }
 
 }  // namespace

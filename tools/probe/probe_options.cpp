@@ -1,11 +1,11 @@
 #include "tools/probe/probe_options.hpp"
 
 #include <boost/program_options.hpp>
-#include <sstream>
 
 #include "consul/failure.hpp"
 #include "tools/duration_flag.hpp"
 #include "tools/flag_arguments.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -24,12 +24,16 @@ struct RawFlags {
   bool via_upstream = false;
 };
 
+constexpr std::string_view kUsage = R"usage(Usage: gatehouse probe [options]
+
+  Connects from each source to each destination over real mTLS (with the
+  source's certificate from the agent), compares what happened with what the
+  intentions say, and prints a matrix. Exit 0: every pair matches; 1: a
+  mismatch; 2: an error.
+)usage";
+
 po::options_description describe(ProbeOptions& o, RawFlags& f) {
-  po::options_description d{
-      "Usage: gatehouse probe [options]\n\n"
-      "  Connects from each source to each destination over real mTLS (with the source's\n"
-      "  certificate from the agent), compares what happened with what the intentions say,\n"
-      "  and prints a matrix. Exit 0: every pair matches; 1: a mismatch; 2: an error.\n\nOptions"};
+  po::options_description d;
   d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
       "source", po::value(&o.settings.sources),
       "Source service (repeatable). Default: every Connect service in the catalog.")(
@@ -99,9 +103,7 @@ boost::system::result<ProbeOptions, std::string> parse_probe_options(std::span<c
 std::string probe_usage() {
   ProbeOptions o;
   RawFlags f;
-  std::ostringstream out;
-  out << describe(o, f);
-  return out.str();
+  return usage_text(kUsage, describe(o, f));
 }
 
 }  // namespace gatehouse::tools

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <charconv>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "tools/duration_flag.hpp"
@@ -14,6 +13,7 @@
 #include "tools/option_error.hpp"
 #include "tools/proxy/config_file.hpp"
 #include "tools/proxy/upstream_flag.hpp"
+#include "tools/usage_text.hpp"
 
 namespace gatehouse::tools {
 
@@ -52,8 +52,19 @@ struct RawFlags {
   std::string admin_addr;
 };
 
+constexpr std::string_view kUsage = R"usage(Usage: gatehouse proxy [options]
+
+  Runs a Connect sidecar proxy until SIGINT or SIGTERM, then lets open
+  connections finish (-drain-timeout). It accepts mTLS connections for a
+  service on -listen, asks whether the intentions allow each caller, and
+  forwards the allowed ones to -service-addr; each -upstream is a local
+  listener that reaches another service through the mesh. With -sidecar-for
+  or -proxy-id the agent's proxy registration supplies all of this, and its
+  changes are followed. Every connection is logged as one decision line.
+)usage";
+
 po::options_description describe(ProxyOptions& o, RawFlags& f) {
-  po::options_description d{"Usage: gatehouse proxy [options]\n\nOptions"};
+  po::options_description d;
   d.add_options()("help,h", po::bool_switch(&o.help), "Show this help.")(
       "service", po::value(&f.service), "Name of the service this proxy represents.")(
       "service-addr", po::value(&f.service_addr),
@@ -343,9 +354,7 @@ boost::system::result<void, std::string> apply_flags_mode(const RawFlags& f,
 std::string proxy_usage() {
   ProxyOptions o;
   RawFlags f;
-  std::ostringstream out;
-  out << describe(o, f);
-  return out.str();
+  return usage_text(kUsage, describe(o, f));
 }
 
 }  // namespace gatehouse::tools

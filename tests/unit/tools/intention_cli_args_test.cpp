@@ -80,10 +80,12 @@ TEST(IntentionCliArgs, EachSubcommandPrintsItsUsageOnHelp) {
     EXPECT_EQ(r.exit_code, 0) << name;
     EXPECT_EQ(r.err, "");
     EXPECT_TRUE(r.out.starts_with("Usage: gatehouse intention " + name)) << r.out;
-    EXPECT_NE(r.out.find("\n  -http-addr ADDR "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nHTTP API Options\n\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\n  -http-addr=<address>\n     "), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("--"), std::string::npos) << "flags are spelled -name\n" << r.out;
   }
-  EXPECT_NE(run({"create", "-h"}).out.find("\n  -allow "), std::string::npos);
+  EXPECT_NE(run({"create", "-h"}).out.find("\nCommand Options\n\n  -allow\n     "),
+            std::string::npos);
 }
 
 TEST(IntentionCliArgs, CreateUsageErrors) {
