@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tools/decisions/decisions_main.hpp"
 #include "tools/demo/demo_main.hpp"
@@ -27,13 +28,13 @@ using gatehouse::tools::Subcommand;
 constexpr std::array kCommands{
     Subcommand{"decisions", "Prints a sidecar's recent connection decisions (-follow: live)",
                gatehouse::tools::run_decisions},
-    Subcommand{"demo", "Runs the intention walkthrough: dev agent, three services, sidecars, probe",
+    Subcommand{"demo", "Runs the intention walkthrough (dev agent, services, sidecars)",
                gatehouse::tools::run_demo},
     Subcommand{"dev-agent", "Runs a Consul-compatible development agent (Connect subset)",
                gatehouse::tools::run_dev_agent},
     Subcommand{"echo", "Runs a TCP echo (or -http) app for tests and demos",
                gatehouse::tools::run_echo},
-    Subcommand{"intention", "Manages intentions: create, update, delete, get, list, check, match",
+    Subcommand{"intention", "Manages Connect intentions (create, check, list, ...)",
                gatehouse::tools::run_intention},
     Subcommand{"probe", "Tests intentions with real mTLS connections and prints a matrix",
                gatehouse::tools::run_probe_command},
@@ -83,19 +84,33 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "Error: %s\n", bad->c_str());
     return 1;
   }
-  if (args.size() < 2 || is_help_flag(args[1])) {
-    gatehouse::tools::print_usage(kCommands);
-    return args.size() < 2 ? 1 : 0;
+  if (args.size() < 2) {
+    gatehouse::tools::print_usage(kCommands, stderr);
+    return 1;
+  }
+  // As `consul -h`: the help asked for goes to stdout, exit 0.
+  if (is_help_flag(args[1]) || (args[1] == std::string_view{"help"} && args.size() == 2)) {
+    gatehouse::tools::print_usage(kCommands, stdout);
+    return 0;
   }
   const std::string_view name = args[1];
   if (name == "-v" || name == "-version" || name == "--version") {
     return gatehouse::tools::run_version({});
   }
-  const auto* found = std::ranges::find(kCommands, name, &Subcommand::name);
+  // `gatehouse help CMD [SUBCOMMAND]` is `gatehouse CMD [SUBCOMMAND] -h`.
+  const bool help = name == "help";
+  const auto command = help ? args.subspan(2) : args.subspan(1);
+  const auto* found = std::ranges::find(kCommands, std::string_view{command[0]}, &Subcommand::name);
   if (found == kCommands.end()) {
-    std::fprintf(stderr, "gatehouse: unknown command \"%s\"\n\n", argv[1]);
-    gatehouse::tools::print_usage(kCommands);
+    std::fprintf(stderr, "gatehouse: unknown command \"%s\"\n\n", command[0]);
+    gatehouse::tools::print_usage(kCommands, stderr);
     return 1;
   }
-  return run_guarded(*found, args.subspan(2));
+  if (help) {
+    std::string help_flag = "-h";
+    std::vector<char*> help_args(command.begin() + 1, command.end());
+    help_args.push_back(help_flag.data());
+    return run_guarded(*found, help_args);
+  }
+  return run_guarded(*found, command.subspan(1));
 }

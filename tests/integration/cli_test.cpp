@@ -15,10 +15,17 @@ TEST(Cli, VersionPrintsProjectVersion) {
   EXPECT_EQ(r.out, std::string{"Gatehouse v"} + GATEHOUSE_TEST_VERSION + "\n");
 }
 
+// Asked for, the help goes to stdout (exit 0), as `consul -h` does; without a command, to stderr.
 TEST(Cli, HelpListsSubcommands) {
   const auto r = run_command({GATEHOUSE_BINARY, "-h"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_NE(r.err.find("version"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("\n    version      Prints the Gatehouse version\n"), std::string::npos)
+      << r.out;
+  const auto bare = run_command({GATEHOUSE_BINARY});
+  EXPECT_EQ(bare.exit_code, 1);
+  EXPECT_EQ(bare.out, "");
+  EXPECT_EQ(bare.err, r.out);
 }
 
 TEST(Cli, UnknownCommandFails) {
