@@ -57,7 +57,7 @@ bool is_lowercase_word(std::string_view text) {
 
 // What goes between `=<` and `>`: see the header.
 std::string placeholder(const Flag& flag) {
-  const auto named = parse_value_name(flag.semantic()->name()).name;
+  auto named = parse_value_name(flag.semantic()->name()).name;
   if (named != "arg" && is_lowercase_word(named)) return named;
   const auto* typed = dynamic_cast<const po::typed_value_base*>(flag.semantic().get());
   if (typed == nullptr) return "value";
