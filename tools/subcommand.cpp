@@ -10,6 +10,7 @@ namespace gatehouse::tools {
 
 void print_usage(std::span<const Subcommand> commands, std::FILE* out) {
   std::vector<CommandSynopsis> list;
+  list.reserve(commands.size());
   for (const Subcommand& c : commands) list.push_back({c.name, c.synopsis});
   std::fputs(
       "Usage: gatehouse [--version] [--help] <command> [<args>]\n\nAvailable commands are:\n", out);

@@ -39,10 +39,10 @@ std::size_t width_of(const std::string& line) {
 
 // What is wrong with `help` as the help of `gatehouse <command>`; empty when nothing is.
 Lines consul_style_problems(const std::string& command, const std::string& help) {
-  static const std::regex kFlagLine{"  -[a-z0-9-]+(=<[a-z]+>)?"};
-  static const std::regex kDoubleDashFlag{"(^|[ \\[(])--[a-z]"};
+  static const std::regex flag_line{"  -[a-z0-9-]+(=<[a-z]+>)?"};
+  static const std::regex double_dash_flag{"(^|[ \\[(])--[a-z]"};
   // consul's groups, in its order; a command with subcommands lists them last.
-  static const Lines kTitles{"HTTP API Options", "Command Options", "Subcommands:"};
+  static const Lines titles{"HTTP API Options", "Command Options", "Subcommands:"};
   Lines problems;
   const auto problem = [&](const std::string& what, const std::string& line) {
     problems.push_back(what + ": \"" + line + "\"");
@@ -60,17 +60,18 @@ Lines consul_style_problems(const std::string& command, const std::string& help)
   for (; i < lines.size(); ++i) {
     const auto& line = lines[i];
     const auto indent = indent_of(line);
-    if (std::regex_search(line, kDoubleDashFlag)) problem("a --flag", line);
+    if (std::regex_search(line, double_dash_flag)) problem("a --flag", line);
     if (line.empty()) continue;
     if (indent == 0) {
       const auto title =
-          std::find(kTitles.begin() + static_cast<long>(next_title), kTitles.end(), line);
-      if (title == kTitles.end() || part == Part::title) {
+          std::find(titles.begin() + static_cast<long>(next_title), titles.end(), line);
+      if (title == titles.end() || part == Part::title) {
         problem("not a group title in order", line);
       }
       if (part == Part::flag) problem("a flag without text", lines[i - 1]);
-      next_title = title == kTitles.end() ? kTitles.size() : (title - kTitles.begin()) + 1;
-      part = line == kTitles.back() ? Part::subcommands : Part::title;
+      next_title = title == titles.end() ? titles.size()
+                                         : static_cast<std::size_t>(title - titles.begin()) + 1;
+      part = line == titles.back() ? Part::subcommands : Part::title;
       continue;
     }
     switch (part) {
@@ -85,7 +86,7 @@ Lines consul_style_problems(const std::string& command, const std::string& help)
       case Part::flag:
       case Part::text:
         if (indent == 2) {
-          if (!std::regex_match(line, kFlagLine)) problem("not a flag line", line);
+          if (!std::regex_match(line, flag_line)) problem("not a flag line", line);
           if (part == Part::flag) problem("a flag without text", lines[i - 1]);
           part = Part::flag;
         } else if (indent >= 5 && part != Part::title) {

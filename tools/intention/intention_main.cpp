@@ -45,6 +45,7 @@ bool is_help(std::string_view arg) { return arg == "-h" || arg == "-help" || arg
 
 void print_usage(std::ostream& out) {
   std::vector<CommandSynopsis> list;
+  list.reserve(kCommands.size());
   for (const auto& command : kCommands) list.push_back({command.name, command.synopsis});
   out << kUsage << command_list(list);
 }
