@@ -15,7 +15,7 @@
 #include "proxy/inbound_listener.hpp"
 #include "proxy/tls_material.hpp"
 #include "tests/unit/proxy/captured_log.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::proxy {
 namespace {
@@ -45,9 +45,9 @@ class ScriptedAuthorizer final : public Authorizer {
 class InboundTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    tls::CaOptions o;
+    tools::CaOptions o;
     o.cluster_id = kCluster;
-    auto ca = tls::CertificateAuthority::create(o, Clock::now());
+    auto ca = tools::CertificateAuthority::create(o, Clock::now());
     ASSERT_TRUE(ca) << ca.error();
     ca_.emplace(std::move(*ca));
     trust_ = tls::TrustMaterial{{ca_->root_cert_pem()}, ca_->trust_domain()};
@@ -135,7 +135,7 @@ class InboundTest : public ::testing::Test {
 
   testing::CapturedLog log_;
   net::io_context control_{1};
-  std::optional<tls::CertificateAuthority> ca_;
+  std::optional<tools::CertificateAuthority> ca_;
   tls::TrustMaterial trust_;
   std::uint64_t serial_ = 100;
   std::shared_ptr<Runtime> runtime_ = std::make_shared<Runtime>();

@@ -22,7 +22,7 @@
 #include "proxy/tls_material.hpp"
 #include "tests/unit/proxy/captured_log.hpp"
 #include "tests/unit/proxy/loopback.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::proxy {
 namespace {
@@ -76,9 +76,9 @@ std::uint64_t field(const std::string& line, const std::string& key) {
 class RevocationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    tls::CaOptions o;
+    tools::CaOptions o;
     o.cluster_id = kCluster;
-    auto ca = tls::CertificateAuthority::create(o, Clock::now());
+    auto ca = tools::CertificateAuthority::create(o, Clock::now());
     ASSERT_TRUE(ca) << ca.error();
     ca_.emplace(std::move(*ca));
     trust_ = tls::TrustMaterial{{ca_->root_cert_pem()}, ca_->trust_domain()};
@@ -191,7 +191,7 @@ class RevocationTest : public ::testing::Test {
 
   testing::CapturedLog log_;
   net::io_context control_{1};
-  std::optional<tls::CertificateAuthority> ca_;
+  std::optional<tools::CertificateAuthority> ca_;
   tls::TrustMaterial trust_;
   std::shared_ptr<const tls::TlsContext> client_ctx_;
   tls::SpiffeId web_{tls::SigningIdentity{}};
