@@ -82,6 +82,8 @@ namespace {
 using namespace gatehouse::proxy;
 using namespace std::chrono_literals;
 namespace tls = gatehouse::tls;
+namespace tools = gatehouse::tools;
+namespace common = gatehouse::common;
 
 constexpr int kOps = 14;
 constexpr std::size_t kMaxHandlers = 100'000;

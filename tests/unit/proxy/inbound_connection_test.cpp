@@ -79,13 +79,6 @@ class InboundTest : public testing::InboundFixture {
     co_return std::pair{rec, std::string(buf.data(), n)};
   }
 };
-std::optional<tools::CertificateAuthority> ca_;
-tls::TrustMaterial trust_;
-std::uint64_t serial_ = 100;
-std::shared_ptr<Runtime> runtime_ = std::make_shared<Runtime>();
-tcp::acceptor app_acceptor_{control_, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}};
-int app_accepts_ = 0;
-};
 
 TEST_F(InboundTest, AllowedCallerIsRelayedAndAuthorizedWithItsUri) {
   auto authz = std::make_shared<ScriptedAuthorizer>(
