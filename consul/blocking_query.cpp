@@ -6,6 +6,8 @@
 #include <charconv>
 #include <random>
 
+#include "common/exception_text.hpp"
+
 namespace gatehouse::consul {
 
 std::optional<std::uint64_t> parse_index(std::optional<std::string_view> header) {
@@ -100,13 +102,7 @@ std::function<double()> make_default_random() {
 }
 
 void log_watch_exception(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    SPDLOG_ERROR("event=watch_failed error=\"{}\"", ex.what());
-  } catch (...) {
-    SPDLOG_ERROR("event=watch_failed error=unknown");
-  }
+  SPDLOG_ERROR("event=watch_failed error=\"{}\"", common::exception_text(e));
 }
 
 }  // namespace gatehouse::consul

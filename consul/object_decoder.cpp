@@ -1,6 +1,7 @@
 #include "consul/object_decoder.hpp"
 
 #include <algorithm>
+#include <boost/algorithm/string/predicate.hpp>
 #include <cctype>
 #include <cstdint>
 #include <limits>
@@ -11,12 +12,9 @@
 namespace gatehouse::consul {
 namespace {
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
 // Go's encoding/json folds ASCII case when no key matches exactly.
 bool equal_fold(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
+  return boost::algorithm::iequals(a, b, std::locale::classic());
 }
 
 // `destination_name` matches `DestinationName` when snake_case keys are accepted.

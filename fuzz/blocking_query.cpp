@@ -22,7 +22,8 @@ using namespace gatehouse;
 
 namespace {
 
-// The reference: decimal digits only, no sign, no space, at most 2^64 - 1.
+// An oracle written apart from the parser: decimal digits only, no sign, no space, at most
+// 2^64 - 1 (Consul's api/api.go parses X-Consul-Index with strconv.ParseUint).
 std::optional<std::uint64_t> reference_index(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::uint64_t value = 0;

@@ -59,6 +59,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/exception_text.hpp"
 #include "fuzz/fuzz_check.hpp"
 #include "tools/dev_agent/dev_agent.hpp"
 #include "tools/dev_agent/http_exchange.hpp"
@@ -300,17 +301,11 @@ class Target {
   std::shared_ptr<Connection> open(std::string bytes, std::size_t piece) {
     auto connection = std::make_shared<Connection>();
     auto stream = std::make_shared<MemoryStream>(io_.get_executor(), std::move(bytes), piece);
-    net::co_spawn(io_, converse(*stream, *connection),
-                  [connection, stream](const std::exception_ptr& e) {
-                    if (e) {
-                      try {
-                        std::rethrow_exception(e);
-                      } catch (const std::exception& ex) {
-                        FUZZ_CHECK(false, std::string{"exception escaped: "} + ex.what());
-                      }
-                    }
-                    connection->done = true;
-                  });
+    net::co_spawn(
+        io_, converse(*stream, *connection), [connection, stream](const std::exception_ptr& e) {
+          if (e) FUZZ_CHECK(false, "exception escaped: " + gatehouse::common::exception_text(e));
+          connection->done = true;
+        });
     if (!drive([&] { return connection->done; })) blocked_.push_back(connection);
     return connection;
   }

@@ -7,6 +7,7 @@
 // listener exactly when the registration has a port, timeouts of 1 ms..24 h, and only named
 // upstreams; a found sidecar is a connect-proxy for that service.
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstddef>
@@ -25,17 +26,6 @@ namespace {
 
 bool plausible_timeout(std::chrono::milliseconds t) {
   return t >= std::chrono::milliseconds{1} && t <= std::chrono::hours{24};
-}
-
-bool equal_fold(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 void check_registration(std::string_view body) {
@@ -69,7 +59,8 @@ void check_sidecar_lookup(std::string_view body) {
   for (const auto& [key, s] : *services) {
     const auto& effective = s.id.empty() ? key : s.id;
     found = found || (effective == *id && s.is_sidecar_proxy() && s.proxy &&
-                      equal_fold(s.proxy->destination_service_id, std::string{kFor}));
+                      boost::algorithm::iequals(s.proxy->destination_service_id, kFor,
+                                                std::locale::classic()));
   }
   FUZZ_CHECK(found, "sidecar " + *id + " is not a connect-proxy for " + std::string{kFor});
 }

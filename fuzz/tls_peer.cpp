@@ -69,17 +69,21 @@
 #include <string_view>
 #include <vector>
 
+#include "common/exception_text.hpp"
 #include "fuzz/fuzz_check.hpp"
+#include "proxy/deadlines.hpp"
 #include "proxy/inbound_connection.hpp"
-#include "tls/certificate_authority.hpp"
 #include "tls/peer_identity.hpp"
 #include "tls/tls_context.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace {
 
 using namespace gatehouse::proxy;
 using namespace std::chrono_literals;
 namespace tls = gatehouse::tls;
+namespace tools = gatehouse::tools;
+namespace common = gatehouse::common;
 
 constexpr int kOps = 14;
 constexpr std::size_t kMaxHandlers = 100'000;
@@ -410,7 +414,7 @@ net::awaitable<void> echo(App& app) {
 // ---- One input ------------------------------------------------------------------------------
 
 struct Material {
-  std::optional<tls::CertificateAuthority> ca;
+  std::optional<tools::CertificateAuthority> ca;
   tls::LeafMaterial server_leaf;
   tls::TrustMaterial trust;
   std::shared_ptr<const tls::TlsContext> client;
@@ -421,10 +425,10 @@ const Material& material() {
     std::signal(SIGPIPE, SIG_IGN);  // as `gatehouse` does: a closed peer is an error, not a signal
     RAND_set_rand_method(&kDeterministicRand);
     Material out;
-    tls::CaOptions options;
+    tools::CaOptions options;
     options.cluster_id = "11111111-2222-3333-4444-555555555555";
     const auto now = std::chrono::system_clock::now();
-    auto ca = tls::CertificateAuthority::create(options, now);
+    auto ca = tools::CertificateAuthority::create(options, now);
     FUZZ_CHECK(ca.has_value(), ca ? std::string{} : ca.error());
     out.trust = {{ca->root_cert_pem()}, ca->trust_domain()};
     const auto leaf = [&](const char* service, std::uint64_t serial) {
@@ -634,12 +638,7 @@ class Run {
 
  private:
   static void rethrow_as_failure(const std::exception_ptr& e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      FUZZ_CHECK(false, std::string{"exception escaped: "} + ex.what());
-    }
+    if (e) FUZZ_CHECK(false, "exception escaped: " + common::exception_text(e));
   }
 
   // Runs ready handlers until everything waits, letting the caller read and answer between

@@ -13,9 +13,11 @@
 #include <map>
 #include <optional>
 
+#include "common/exception_text.hpp"
+#include "common/listening_acceptor.hpp"
 #include "proxy/authorization.hpp"
 #include "proxy/decisions_endpoint.hpp"
-#include "proxy/inbound_connection.hpp"
+#include "proxy/endpoint_text.hpp"
 #include "proxy/logger.hpp"
 #include "proxy/metrics_scrape.hpp"
 
@@ -65,15 +67,9 @@ using StatePtr = std::shared_ptr<AdminServer::State>;
 
 void log_unexpected(const std::exception_ptr& e) {
   if (!e) return;
-  std::string what = "unknown exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    what = ex.what();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): described as unknown above
-  }
-  log_fields(spdlog::level::err,
-             LogFields{}.add("event", "admin_crashed").add_quoted("error", what));
+  log_fields(
+      spdlog::level::err,
+      LogFields{}.add("event", "admin_crashed").add_quoted("error", common::exception_text(e)));
 }
 
 http::response<http::string_body> to_message(const AdminReply& reply, unsigned version,
@@ -175,13 +171,8 @@ boost::system::result<std::unique_ptr<AdminServer>, std::string> AdminServer::bi
   auto state = std::make_shared<State>(executor, std::move(runtime));
   auto& acceptor = state->acceptor;
   const auto where = "admin " + format_endpoint(endpoint);
-  if (acceptor.open(endpoint.protocol(), ec); ec) return "open " + where + ": " + ec.message();
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) {
-    return "reuse_address " + where + ": " + ec.message();
-  }
-  if (acceptor.bind(endpoint, ec); ec) return "bind " + where + ": " + ec.message();
-  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
-    return "listen " + where + ": " + ec.message();
+  if (auto listening = common::listen_on(acceptor, endpoint, where); !listening) {
+    return listening.error();
   }
   return std::unique_ptr<AdminServer>{new AdminServer{std::move(state)}};
 }

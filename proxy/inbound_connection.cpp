@@ -6,7 +6,9 @@
 #include <chrono>
 
 #include "consul/caller_service.hpp"
+#include "proxy/deadlines.hpp"
 #include "proxy/decision_log.hpp"
+#include "proxy/endpoint_text.hpp"
 #include "proxy/errc.hpp"
 #include "proxy/relay.hpp"
 
@@ -47,51 +49,6 @@ std::string_view relay_end_name(const RelayResult& r) {
 }
 
 }  // namespace
-
-net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoint& endpoint,
-                                          std::chrono::milliseconds limit) {
-  net::steady_timer timer{socket.get_executor(), limit};
-  auto first = co_await (socket.async_connect(endpoint, tok) || timer.async_wait(tok));
-  if (first.index() == 1) co_return make_error_code(errc::connect_timeout);
-  const error_code ec = std::get<0>(std::get<0>(first));
-  if (!ec) {
-    // A relay forwards what it has at once: Nagle would hold a small write (a TLS record, a
-    // request) back until the previous one is acknowledged, up to the peer's delayed-ACK timer.
-    error_code ignored;
-    socket.set_option(tcp::no_delay{true}, ignored);
-  }
-  co_return ec;
-}
-
-std::string format_endpoint(const tcp::endpoint& endpoint) {
-  const auto address = endpoint.address();
-  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return host + ":" + std::to_string(endpoint.port());
-}
-
-net::awaitable<error_code> first_byte_by(tcp::socket& socket, Clock::time_point deadline) {
-  net::steady_timer timer{socket.get_executor(), deadline};
-  auto first = co_await (socket.async_wait(tcp::socket::wait_read, tok) || timer.async_wait(tok));
-  if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
-  co_return std::get<0>(std::get<0>(first));
-}
-
-net::awaitable<error_code> handshake_within(TlsSocket& stream, std::chrono::milliseconds limit,
-                                            net::ssl::stream_base::handshake_type type) {
-  net::steady_timer timer{stream.get_executor(), limit};
-  auto first = co_await (stream.handshake(type) || timer.async_wait(tok));
-  if (first.index() == 1) co_return make_error_code(errc::handshake_timeout);
-  co_return std::get<0>(first);
-}
-
-net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::milliseconds limit) {
-  net::steady_timer timer{stream.get_executor(), limit};
-  // The outcome does not matter: the connection is over either way; the bound keeps a peer that
-  // never answers our close_notify from holding the slot.
-  co_await (stream.shutdown() || timer.async_wait(tok));
-  error_code ignored;
-  stream.next_layer().close(ignored);  // already finished with this connection
-}
 
 namespace {
 

@@ -26,25 +26,6 @@ net::awaitable<void> serve_inbound(tcp::socket socket, std::shared_ptr<Runtime> 
                                    HandshakeGate& handshakes, ConnectionRegistry::Entry entry,
                                    std::uint64_t conn_id);
 
-// Until `socket` is readable (the caller's first byte, or its EOF), or errc::handshake_timeout
-// at `deadline`.
-net::awaitable<error_code> first_byte_by(tcp::socket& socket,
-                                         std::chrono::steady_clock::time_point deadline);
-
-// The TLS handshake (as server unless told), or errc::handshake_timeout once `limit` passes (the
-// stream is then unusable and must be closed).
-net::awaitable<error_code> handshake_within(
-    TlsSocket& stream, std::chrono::milliseconds limit,
-    net::ssl::stream_base::handshake_type type = net::ssl::stream_base::server);
-
-// TCP connect (with TCP_NODELAY, as on accepted sockets), or errc::connect_timeout once `limit`
-// passes.
-net::awaitable<error_code> connect_within(tcp::socket& socket, const tcp::endpoint& endpoint,
-                                          std::chrono::milliseconds limit);
-
-// close_notify, waiting at most `limit` for the peer's; then the socket is closed.
-net::awaitable<void> close_tls_within(TlsSocket& stream, std::chrono::milliseconds limit);
-
 // How an accepted connection's relay ended, for its summary line.
 struct RelayEnding {
   RelayResult result;
@@ -63,8 +44,5 @@ net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
 // is closed after it (both within `timeouts.tls_shutdown`), and `end` is `revoked`.
 net::awaitable<RelayEnding> relay_and_close(TlsSocket& client, tcp::socket& app,
                                             const Timeouts& timeouts, RevocationSignal& revocation);
-
-// "ip:port", "[v6]:port".
-std::string format_endpoint(const tcp::endpoint& endpoint);
 
 }  // namespace gatehouse::proxy

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "common/exception_text.hpp"
 #include "proxy/local_authorizer.hpp"
 #include "proxy/logger.hpp"
 
@@ -115,13 +116,10 @@ void IntentionRecheck::on_change(std::shared_ptr<const IntentionSet> set) {
                 [state = state_](const std::exception_ptr& error) {
                   state->running = false;  // the next change starts a pass again
                   if (!error) return;
-                  try {
-                    std::rethrow_exception(error);
-                  } catch (const std::exception& e) {
-                    log_fields(
-                        spdlog::level::err,
-                        LogFields{}.add("event", "revoke_failed").add_quoted("error", e.what()));
-                  }
+                  log_fields(spdlog::level::err,
+                             LogFields{}
+                                 .add("event", "revoke_failed")
+                                 .add_quoted("error", common::exception_text(error)));
                 });
 }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "proxy/inbound_connection.hpp"
+#include "proxy/endpoint_text.hpp"
 #include "proxy/logger.hpp"
 
 namespace gatehouse::proxy {

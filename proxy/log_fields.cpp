@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/hex_escape.hpp"
+
 namespace gatehouse::proxy {
 namespace {
 
@@ -17,7 +19,6 @@ bool needs_quotes(std::string_view value) {
 }  // namespace
 
 std::string quote_text_value(std::string_view value) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
   out.reserve(value.size() + 2);
   out.push_back('"');
@@ -27,9 +28,7 @@ std::string quote_text_value(std::string_view value) {
       out.push_back('\\');
       out.push_back(c);
     } else if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out.push_back(kHex[u >> 4U]);
-      out.push_back(kHex[u & 0xfU]);
+      common::append_hex_escape(out, u);
     } else {
       out.push_back(c);
     }

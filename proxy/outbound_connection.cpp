@@ -4,9 +4,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <optional>
 
+#include "proxy/deadlines.hpp"
 #include "proxy/decision_log.hpp"
+#include "proxy/endpoint_text.hpp"
 #include "proxy/errc.hpp"
-#include "proxy/inbound_connection.hpp"
 #include "proxy/relay.hpp"
 #include "tls/peer_identity.hpp"
 

@@ -1,18 +1,12 @@
 #include "proxy/registration_config.hpp"
 
 #include <algorithm>
+#include <boost/algorithm/string/predicate.hpp>
 #include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace gatehouse::proxy {
 namespace {
-
-bool equal_fold(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
 
 // A positive millisecond count from an opaque Config map, or `fallback` with a warning when the
 // key holds something else. Absent: the fallback, silently.
@@ -111,7 +105,8 @@ boost::system::result<std::string, std::string> find_sidecar_proxy_id(
   std::vector<std::string> ids;
   for (const auto& [id, service] : services) {
     if (service.is_sidecar_proxy() && service.proxy &&
-        equal_fold(service.proxy->destination_service_id, sidecar_for)) {
+        boost::algorithm::iequals(service.proxy->destination_service_id, sidecar_for,
+                                  std::locale::classic())) {
       ids.push_back(service.id.empty() ? id : service.id);
     }
   }

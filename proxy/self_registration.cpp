@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 
+#include "common/exception_text.hpp"
 #include "proxy/logger.hpp"
 
 namespace gatehouse::proxy {
@@ -79,12 +80,9 @@ void SelfRegistration::start() {
   net::co_spawn(timer_.get_executor(), run(), [this](const std::exception_ptr& e) {
     running_ = false;
     if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        log_fields(spdlog::level::err,
-                   LogFields{}.add("event", "registration_crashed").add_quoted("error", ex.what()));
-      }
+      log_fields(spdlog::level::err, LogFields{}
+                                         .add("event", "registration_crashed")
+                                         .add_quoted("error", common::exception_text(e)));
     }
     if (stopping_ && done_) done_();
   });

@@ -4,7 +4,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <exception>
 
-#include "proxy/inbound_connection.hpp"
+#include "common/exception_text.hpp"
+#include "common/listening_acceptor.hpp"
+#include "proxy/deadlines.hpp"
+#include "proxy/endpoint_text.hpp"
 #include "proxy/logger.hpp"
 
 namespace gatehouse::proxy {
@@ -47,16 +50,10 @@ net::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<Runtim
 }  // namespace
 
 void log_conn_crashed(std::uint64_t conn_id, const std::exception_ptr& e) {
-  std::string what = "unknown exception";
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    what = ex.what();
-  } catch (...) {  // NOLINT(bugprone-empty-catch): described as unknown above
-  }
-  log_fields(
-      spdlog::level::err,
-      LogFields{}.add("event", "conn_crashed").add("conn", conn_id).add_quoted("error", what));
+  log_fields(spdlog::level::err, LogFields{}
+                                     .add("event", "conn_crashed")
+                                     .add("conn", conn_id)
+                                     .add_quoted("error", common::exception_text(e)));
 }
 
 boost::system::result<std::unique_ptr<TcpListener>, std::string> TcpListener::bind(
@@ -67,13 +64,8 @@ boost::system::result<std::unique_ptr<TcpListener>, std::string> TcpListener::bi
   const tcp::endpoint endpoint{ip, address.port};
   tcp::acceptor acceptor{executor};
   const auto where = format_endpoint(endpoint);
-  if (acceptor.open(endpoint.protocol(), ec); ec) return "open " + where + ": " + ec.message();
-  if (acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) {
-    return "reuse_address " + where + ": " + ec.message();
-  }
-  if (acceptor.bind(endpoint, ec); ec) return "bind " + where + ": " + ec.message();
-  if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
-    return "listen " + where + ": " + ec.message();
+  if (auto listening = common::listen_on(acceptor, endpoint, where); !listening) {
+    return listening.error();
   }
   return std::make_unique<TcpListener>(std::move(acceptor));
 }

@@ -4,7 +4,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 
-#include "proxy/inbound_connection.hpp"
+#include "proxy/endpoint_text.hpp"
 #include "proxy/logger.hpp"
 #include "proxy/outbound_connection.hpp"
 

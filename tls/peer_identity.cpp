@@ -2,6 +2,8 @@
 
 #include <openssl/x509.h>
 
+#include <boost/algorithm/string/predicate.hpp>
+
 #include "tls/certificate.hpp"
 
 namespace gatehouse::tls {
@@ -10,15 +12,6 @@ namespace {
 using Result = boost::system::result<PeerIdentity, std::string>;
 
 Result fail(std::string reason) { return {boost::system::in_place_error, std::move(reason)}; }
-
-bool equal_fold(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -53,7 +46,9 @@ boost::system::result<void, std::string> verify_server_identity(const SpiffeId& 
   ServiceIdentity rehosted = expected;
   rehosted.trust_domain = presented.trust_domain();
   const std::string got = presented.to_string();
-  if (equal_fold(got, SpiffeId{rehosted}.to_string())) return {};
+  if (boost::algorithm::iequals(got, SpiffeId{rehosted}.to_string(), std::locale::classic())) {
+    return {};
+  }
   return "peer certificate mismatch got " + got + ", want " + SpiffeId{expected}.to_string();
 }
 

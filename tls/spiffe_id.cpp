@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "common/hex_escape.hpp"
+
 namespace gatehouse::tls {
 namespace {
 
@@ -14,7 +16,6 @@ constexpr std::string_view kPrefix = "spiffe://";
 // The URI comes from a peer's certificate and ends up in logs: control and non-ASCII bytes are
 // shown as \xNN so that a crafted SAN cannot forge log lines.
 std::string printable(std::string_view text) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -22,9 +23,7 @@ std::string printable(std::string_view text) {
     if (b >= 0x20 && b < 0x7f && c != '\\') {
       out += c;
     } else {
-      out += "\\x";
-      out += kHex[b >> 4];
-      out += kHex[b & 0x0f];
+      common::append_hex_escape(out, b);
     }
   }
   return out;

@@ -10,12 +10,16 @@
 #include <iostream>
 #include <memory>
 
-#include "tls/certificate_authority.hpp"
 #include "tls/peer_identity.hpp"
 #include "tls/tls_context.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::tls {
 namespace {
+
+// The dev agent's CA mints the certificates these tests handshake with.
+using tools::CaOptions;
+using tools::CertificateAuthority;
 
 using namespace std::chrono_literals;
 

@@ -35,7 +35,7 @@ nlohmann::json default_provider_config() {
 // measured from ValidAfter. Consul renews at once when the lifetime is under ten minutes; the dev
 // agent keeps the window for its short test leaves so a blocking query does not mint a new leaf
 // on every call. ValidAfter is back-dated by at most 1/60 of the lifetime
-// (tls::leaf_backdate), so the instant is always at least 58 % of the lifetime after issuing.
+// (leaf_backdate), so the instant is always at least 58 % of the lifetime after issuing.
 CaManager::Clock::time_point pick_renewal(CaManager::Clock::time_point valid_after,
                                           CaManager::Clock::time_point valid_before) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -54,9 +54,9 @@ std::string ttl_bound_error(std::string_view bound_text, std::chrono::nanosecond
 CaManager::CaManager(StateStore& store, std::string datacenter)
     : store_{store}, datacenter_{std::move(datacenter)} {}
 
-tls::CaOptions CaManager::root_options(const std::string& key_type, int key_bits,
-                                       const std::string& key_pem) {
-  tls::CaOptions options;
+CaOptions CaManager::root_options(const std::string& key_type, int key_bits,
+                                  const std::string& key_pem) {
+  CaOptions options;
   options.cluster_id = cluster_id_;
   options.private_key_type = key_type;
   options.private_key_bits = key_bits;
@@ -68,7 +68,7 @@ tls::CaOptions CaManager::root_options(const std::string& key_type, int key_bits
 Result CaManager::initialize(Clock::time_point now) {
   cluster_id_ = boost::uuids::to_string(boost::uuids::random_generator{}());
   trust_domain_ = cluster_id_ + ".consul";
-  auto ca = tls::CertificateAuthority::create(
+  auto ca = CertificateAuthority::create(
       root_options(std::string{kDefaultKeyType}, kDefaultEcBits, {}), now);
   if (!ca) return Result{boost::system::in_place_error, "creating the CA root: " + ca.error()};
   const auto index = store_.touch(Table::kCaRoots);
@@ -151,8 +151,7 @@ boost::system::result<CaManager::ConfigChange, HttpError> CaManager::plan_config
   return change;
 }
 
-void CaManager::apply_configuration(ConfigChange change,
-                                    std::optional<tls::CertificateAuthority> root) {
+void CaManager::apply_configuration(ConfigChange change, std::optional<CertificateAuthority> root) {
   leaf_ttl_ = change.leaf_ttl;
   // Only a rotation changes the roots (and wakes their watchers); a TTL change is config only.
   const auto index = root ? store_.touch(Table::kCaRoots) : store_.next_index();
@@ -167,7 +166,7 @@ void CaManager::apply_configuration(ConfigChange change,
   }
 }
 
-net::awaitable<CaManager::RootResult> CaManager::generate_root(tls::CaOptions options,
+net::awaitable<CaManager::RootResult> CaManager::generate_root(CaOptions options,
                                                                Clock::time_point now) {
   // Cleared however the coroutine ends (also when its frame is destroyed at shutdown).
   struct Reconfiguring {
@@ -178,7 +177,7 @@ net::awaitable<CaManager::RootResult> CaManager::generate_root(tls::CaOptions op
     Reconfiguring& operator=(const Reconfiguring&) = delete;
   } reconfiguring{reconfiguring_};
   auto create = [options = std::move(options), now] {
-    return tls::CertificateAuthority::create(options, now);
+    return CertificateAuthority::create(options, now);
   };
   co_return co_await worker_.run(std::move(create));
 }
@@ -188,7 +187,7 @@ net::awaitable<std::optional<HttpError>> CaManager::set_configuration(
   if (reconfiguring_) co_return HttpError::internal(std::string{kCaReconfiguringError});
   auto change = plan_configuration(std::move(config));
   if (!change) co_return change.error();
-  std::optional<tls::CertificateAuthority> root;
+  std::optional<CertificateAuthority> root;
   if (change->new_root) {
     const auto& options = *change->new_root;
     SPDLOG_INFO("event=ca_rotation_started serial={} key_type={} key_bits={} provided_key={}",
@@ -216,9 +215,8 @@ std::optional<CachedLeaf> CaManager::fresh_leaf(const std::string& service,
   return it->second;
 }
 
-CachedLeaf CaManager::store_leaf(const std::string& service,
-                                 const tls::CertificateAuthority& signer,
-                                 const tls::IssuedLeaf& issued) {
+CachedLeaf CaManager::store_leaf(const std::string& service, const CertificateAuthority& signer,
+                                 const IssuedLeaf& issued) {
   const auto index = store_.touch(Table::kLeafCerts);
   CachedLeaf entry;
   entry.cert.serial_number = issued.serial_hex;
@@ -241,7 +239,7 @@ CachedLeaf CaManager::store_leaf(const std::string& service,
 net::awaitable<CaManager::LeafResult> CaManager::leaf(std::string service, Clock::time_point now) {
   for (;;) {
     if (auto cached = fresh_leaf(service, now)) co_return *cached;
-    const tls::CertificateAuthority signer = active().ca;  // shares the immutable root and key
+    const CertificateAuthority signer = active().ca;  // shares the immutable root and key
     const auto id = tls::SpiffeId::for_service(trust_domain_, datacenter_, service);
     auto sign = [signer, id, ttl = leaf_ttl_, now, serial = next_leaf_serial_++] {
       return signer.issue_leaf(id, ttl, now, serial);

@@ -25,8 +25,8 @@
 #include "consul/ca_configuration.hpp"
 #include "consul/ca_root.hpp"
 #include "consul/leaf_cert.hpp"
-#include "tls/certificate_authority.hpp"
 #include "tools/dev_agent/ca_worker.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 #include "tools/dev_agent/http_error.hpp"
 #include "tools/dev_agent/state_store.hpp"
 
@@ -84,7 +84,7 @@ class CaManager {
 
  private:
   struct Root {
-    tls::CertificateAuthority ca;
+    CertificateAuthority ca;
     std::uint64_t create_index = 0;
     std::uint64_t modify_index = 0;
   };
@@ -93,22 +93,21 @@ class CaManager {
   struct ConfigChange {
     consul::CaConfiguration config;
     std::chrono::seconds leaf_ttl{};
-    std::optional<tls::CaOptions> new_root;
+    std::optional<CaOptions> new_root;
   };
 
-  using RootResult = boost::system::result<tls::CertificateAuthority, std::string>;
+  using RootResult = boost::system::result<CertificateAuthority, std::string>;
 
   const Root& active() const { return roots_.back(); }
   // On the worker; reconfiguring() holds while it runs.
-  boost::asio::awaitable<RootResult> generate_root(tls::CaOptions options, Clock::time_point now);
-  tls::CaOptions root_options(const std::string& key_type, int key_bits,
-                              const std::string& key_pem);
+  boost::asio::awaitable<RootResult> generate_root(CaOptions options, Clock::time_point now);
+  CaOptions root_options(const std::string& key_type, int key_bits, const std::string& key_pem);
   boost::system::result<ConfigChange, HttpError> plan_configuration(consul::CaConfiguration config);
-  void apply_configuration(ConfigChange change, std::optional<tls::CertificateAuthority> root);
+  void apply_configuration(ConfigChange change, std::optional<CertificateAuthority> root);
   // The cached leaf when it is still signed by the active root and before its renewal point.
   std::optional<CachedLeaf> fresh_leaf(const std::string& service, Clock::time_point now) const;
-  CachedLeaf store_leaf(const std::string& service, const tls::CertificateAuthority& signer,
-                        const tls::IssuedLeaf& issued);
+  CachedLeaf store_leaf(const std::string& service, const CertificateAuthority& signer,
+                        const IssuedLeaf& issued);
 
   StateStore& store_;
   std::string datacenter_;

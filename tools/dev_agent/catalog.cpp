@@ -8,11 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "consul/check_validation.hpp"
+#include "consul/agent_rules/check_validation.hpp"
+#include "consul/agent_rules/service_validation.hpp"
+#include "consul/agent_rules/sidecar_service.hpp"
 #include "consul/go_duration.hpp"
 #include "consul/intention.hpp"  // format_multierror
-#include "consul/service_validation.hpp"
-#include "consul/sidecar.hpp"
 
 namespace gatehouse::tools {
 

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "consul/config_entry_kind.hpp"
+#include "consul/agent_rules/config_entry_kind.hpp"
 #include "consul/go_quote.hpp"
 #include "consul/json_decode.hpp"
 #include "tools/dev_agent/acl_gate.hpp"

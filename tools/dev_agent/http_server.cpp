@@ -14,6 +14,8 @@
 #include <exception>
 #include <map>
 
+#include "common/exception_text.hpp"
+#include "common/listening_acceptor.hpp"
 #include "tools/dev_agent/http_exchange.hpp"
 #include "tools/dev_agent/request_reader.hpp"
 
@@ -109,11 +111,7 @@ net::awaitable<void> serve_session(tcp::socket socket, StatePtr state) {
 
 void log_unexpected(std::string_view what, const std::exception_ptr& e) {
   if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    SPDLOG_WARN("event=unexpected_error where={} error=\"{}\"", what, ex.what());
-  }
+  SPDLOG_WARN("event=unexpected_error where={} error=\"{}\"", what, common::exception_text(e));
 }
 
 net::awaitable<void> accept_loop(StatePtr state) {
@@ -137,18 +135,9 @@ net::awaitable<void> accept_loop(StatePtr state) {
 boost::system::result<std::unique_ptr<HttpServer>, std::string> HttpServer::listen(
     net::any_io_executor executor, const tcp::endpoint& endpoint, Handle handle) {
   auto state = std::make_shared<State>(std::move(executor), std::move(handle));
-  error_code ec;
-  auto fail = [&](std::string_view step) {
-    return std::string{step} + " " + endpoint.address().to_string() + ":" +
-           std::to_string(endpoint.port()) + ": " + ec.message();
-  };
-  if (state->acceptor.open(endpoint.protocol(), ec); ec) return fail("open");
-  if (state->acceptor.set_option(tcp::acceptor::reuse_address(true), ec); ec) {
-    return fail("set reuse_address");
-  }
-  if (state->acceptor.bind(endpoint, ec); ec) return fail("bind");
-  if (state->acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
-    return fail("listen");
+  const auto where = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  if (auto listening = common::listen_on(state->acceptor, endpoint, where); !listening) {
+    return listening.error();
   }
   return std::unique_ptr<HttpServer>{new HttpServer{std::move(state)}};
 }

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "proxy/logger.hpp"
-#include "proxy/sidecar.hpp"
+#include "proxy/run_sidecar.hpp"
 #include "tools/proxy/proxy_options.hpp"
 
 namespace gatehouse::tools {

@@ -4,7 +4,7 @@
 #include <csignal>
 
 #include "tests/integration/proxy/proxy_fixture.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::testing {
 namespace {
@@ -116,9 +116,9 @@ TEST_F(ProxyTest, HandshakeFailuresAreLoggedAndTheProxyKeepsServing) {
 
   // 2. A certificate from another CA (same service name).
   {
-    tls::CaOptions o;
+    tools::CaOptions o;
     o.cluster_id = "99999999-8888-7777-6666-555555555555";
-    auto other = tls::CertificateAuthority::create(o, std::chrono::system_clock::now());
+    auto other = tools::CertificateAuthority::create(o, std::chrono::system_clock::now());
     ASSERT_TRUE(other);
     auto leaf = other->issue_leaf(tls::SpiffeId::for_service(other->trust_domain(), "dc1", "web"),
                                   std::chrono::hours{1}, std::chrono::system_clock::now(), 77);

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "consul/config_entry_kind.hpp"
 #include "consul/intention.hpp"
 #include "consul/json_decode.hpp"
 #include "consul/service_defaults_entry.hpp"
@@ -260,18 +259,6 @@ TEST(ServiceDefaultsEntryTest, ProtocolAndShape) {
   EXPECT_EQ(
       l7_protocol_error("db", tcp.effective_protocol()),
       "service \"db\" has protocol \"tcp\", which is incompatible with L7 intentions permissions");
-}
-
-TEST(ConfigEntryKindTest, FindsKindOrExplains) {
-  auto k = config_entry_kind(R"({"kind":"service-defaults","Name":"db"})");
-  ASSERT_TRUE(k);
-  EXPECT_EQ(*k, "service-defaults");
-  k = config_entry_kind(R"({"Name":"db"})");
-  ASSERT_FALSE(k);
-  EXPECT_EQ(k.error(), "Payload does not contain a kind/Kind key at the top level");
-  k = config_entry_kind("");
-  ASSERT_FALSE(k);
-  EXPECT_EQ(k.error(), "EOF");
 }
 
 }  // namespace

@@ -12,18 +12,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
-#include "proxy/inbound_listener.hpp"
 #include "proxy/tls_material.hpp"
-#include "tests/unit/proxy/captured_log.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tests/unit/proxy/inbound_fixture.hpp"
 
 namespace gatehouse::proxy {
 namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
-
-constexpr const char* kCluster = "11111111-2222-3333-4444-555555555555";
 
 class ScriptedAuthorizer final : public Authorizer {
  public:
@@ -42,60 +38,10 @@ class ScriptedAuthorizer final : public Authorizer {
   Verdict verdict_;
 };
 
-class InboundTest : public ::testing::Test {
+class InboundTest : public testing::InboundFixture {
  protected:
-  void SetUp() override {
-    tls::CaOptions o;
-    o.cluster_id = kCluster;
-    auto ca = tls::CertificateAuthority::create(o, Clock::now());
-    ASSERT_TRUE(ca) << ca.error();
-    ca_.emplace(std::move(*ca));
-    trust_ = tls::TrustMaterial{{ca_->root_cert_pem()}, ca_->trust_domain()};
-    auto db = leaf(tls::SpiffeId::for_service(ca_->trust_domain(), "dc1", "db"), Clock::now());
-    auto server = tls::TlsContext::build(tls::Role::server, db, trust_);
-    ASSERT_TRUE(server) << server.error();
-    runtime_->server_tls.publish(*server);
-    runtime_->config.service = "db";
-    runtime_->config.timeouts.tls_shutdown = 2s;
-    runtime_->local_app = app_acceptor_.local_endpoint();
-  }
-
-  tls::LeafMaterial leaf(const tls::SpiffeId& id, Clock::time_point now,
-                         std::chrono::seconds ttl = 72h) {
-    auto issued = ca_->issue_leaf(id, ttl, now, ++serial_);
-    EXPECT_TRUE(issued) << issued.error();
-    return {issued->cert_pem, issued->private_key_pem};
-  }
-
-  // Starts pool + listener, runs `client` on the control context until every connection has
-  // ended (its summary line is written by then).
-  void run(const std::shared_ptr<Authorizer>& authorizer,
-           std::function<net::awaitable<void>(tcp::endpoint)> client) {
-    WorkerPool pool{1, [&](net::any_io_executor) { return authorizer; }};
-    pool.start();
-    auto listener = InboundListener::bind(control_.get_executor(), HostPort{"127.0.0.1", 0});
-    ASSERT_TRUE(listener) << listener.error();
-    (*listener)->start(runtime_, pool);
-    net::steady_timer all_closed{control_, net::steady_timer::time_point::max()};
-    runtime_->registry.on_empty([&] { net::post(control_, [&] { all_closed.cancel(); }); });
-    net::co_spawn(control_, serve_app(), [](const std::exception_ptr&) {});
-    net::co_spawn(
-        control_,
-        [&, ep = (*listener)->local_endpoint()]() -> net::awaitable<void> {
-          co_await client(ep);
-          if (runtime_->registry.size() > 0) co_await all_closed.async_wait(tok);
-          // Closing both acceptors ends their loops; run_for returns once nothing is left.
-          (*listener)->stop();
-          app_acceptor_.close();
-        },
-        [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
-    control_.run_for(30s);
-    runtime_->registry.on_empty({});
-    pool.stop_and_join();
-  }
-
   // Echoes one connection at a time; counts accepts.
-  net::awaitable<void> serve_app() {
+  net::awaitable<void> serve_app() override {
     for (;;) {
       auto [ec, s] = co_await app_acceptor_.async_accept(tok);
       if (ec) co_return;
@@ -132,15 +78,6 @@ class InboundTest : public ::testing::Test {
     auto [rec, n] = co_await s.async_read_some(net::buffer(buf), tok);
     co_return std::pair{rec, std::string(buf.data(), n)};
   }
-
-  testing::CapturedLog log_;
-  net::io_context control_{1};
-  std::optional<tls::CertificateAuthority> ca_;
-  tls::TrustMaterial trust_;
-  std::uint64_t serial_ = 100;
-  std::shared_ptr<Runtime> runtime_ = std::make_shared<Runtime>();
-  tcp::acceptor app_acceptor_{control_, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}};
-  int app_accepts_ = 0;
 };
 
 TEST_F(InboundTest, AllowedCallerIsRelayedAndAuthorizedWithItsUri) {

@@ -17,22 +17,18 @@
 
 #include "consul/caller_service.hpp"
 #include "proxy/inbound_connection.hpp"
-#include "proxy/inbound_listener.hpp"
 #include "proxy/revoker.hpp"
 #include "proxy/tls_material.hpp"
-#include "tests/unit/proxy/captured_log.hpp"
+#include "tests/unit/proxy/inbound_fixture.hpp"
 #include "tests/unit/proxy/loopback.hpp"
-#include "tls/certificate_authority.hpp"
 
 namespace gatehouse::proxy {
 namespace {
 
 using namespace std::chrono_literals;
 using namespace net::experimental::awaitable_operators;
-using Clock = std::chrono::system_clock;
 using TlsClient = net::ssl::stream<tcp::socket>;
 
-constexpr const char* kCluster = "11111111-2222-3333-4444-555555555555";
 constexpr const char* kAllowReason =
     "Matched L4 intention: web => db (ID: a1, Precedence: 9, Action: ALLOW)";
 constexpr const char* kDenyReason =
@@ -73,59 +69,20 @@ std::uint64_t field(const std::string& line, const std::string& key) {
   return std::stoull(m[1].str());
 }
 
-class RevocationTest : public ::testing::Test {
+class RevocationTest : public testing::InboundFixture {
  protected:
   void SetUp() override {
-    tls::CaOptions o;
-    o.cluster_id = kCluster;
-    auto ca = tls::CertificateAuthority::create(o, Clock::now());
-    ASSERT_TRUE(ca) << ca.error();
-    ca_.emplace(std::move(*ca));
-    trust_ = tls::TrustMaterial{{ca_->root_cert_pem()}, ca_->trust_domain()};
-    auto db = leaf(tls::SpiffeId::for_service(ca_->trust_domain(), "dc1", "db"));
-    auto server = tls::TlsContext::build(tls::Role::server, db, trust_);
-    ASSERT_TRUE(server) << server.error();
-    runtime_->server_tls.publish(*server);
-    runtime_->config.service = "db";
-    runtime_->config.timeouts.tls_shutdown = 2s;
-    runtime_->local_app = app_acceptor_.local_endpoint();
+    InboundFixture::SetUp();
     web_ = tls::SpiffeId::for_service(ca_->trust_domain(), "dc1", "web");
   }
 
-  tls::LeafMaterial leaf(const tls::SpiffeId& id) {
-    auto issued = ca_->issue_leaf(id, 72h, Clock::now(), ++serial_);
-    EXPECT_TRUE(issued) << issued.error();
-    return {issued->cert_pem, issued->private_key_pem};
-  }
-
-  // Starts pool + listener, runs `client` on the test's thread until every connection has
-  // ended (its summary line is written by then) and the app has seen every connection end.
+  using InboundFixture::run;
   void run(Verdict verdict, std::function<net::awaitable<void>(tcp::endpoint)> client) {
-    auto authorizer = std::make_shared<FixedAuthorizer>(std::move(verdict));
-    WorkerPool pool{1, [&](net::any_io_executor) { return authorizer; }};
-    pool.start();
-    auto listener = InboundListener::bind(control_.get_executor(), HostPort{"127.0.0.1", 0});
-    ASSERT_TRUE(listener) << listener.error();
-    (*listener)->start(runtime_, pool);
-    net::steady_timer all_closed{control_, net::steady_timer::time_point::max()};
-    runtime_->registry.on_empty([&] { net::post(control_, [&] { all_closed.cancel(); }); });
-    net::co_spawn(control_, serve_app(), [](const std::exception_ptr&) {});
-    net::co_spawn(
-        control_,
-        [&, ep = (*listener)->local_endpoint()]() -> net::awaitable<void> {
-          co_await client(ep);
-          if (runtime_->registry.size() > 0) co_await all_closed.async_wait(tok);
-          (*listener)->stop();
-          app_acceptor_.close();
-        },
-        [](const std::exception_ptr& e) { EXPECT_FALSE(e); });
-    control_.run_for(30s);
-    runtime_->registry.on_empty({});
-    pool.stop_and_join();
+    run(std::make_shared<FixedAuthorizer>(std::move(verdict)), std::move(client));
   }
 
   // Echoes every connection; records how each one ended on the app's side.
-  net::awaitable<void> serve_app() {
+  net::awaitable<void> serve_app() override {
     for (;;) {
       auto [ec, s] = co_await app_acceptor_.async_accept(tok);
       if (ec) co_return;
@@ -189,16 +146,8 @@ class RevocationTest : public ::testing::Test {
     return Revoker{runtime_, [now = std::move(now)](const OpenInbound&) { return now; }};
   }
 
-  testing::CapturedLog log_;
-  net::io_context control_{1};
-  std::optional<tls::CertificateAuthority> ca_;
-  tls::TrustMaterial trust_;
   std::shared_ptr<const tls::TlsContext> client_ctx_;
   tls::SpiffeId web_{tls::SigningIdentity{}};
-  std::uint64_t serial_ = 100;
-  std::shared_ptr<Runtime> runtime_ = std::make_shared<Runtime>();
-  tcp::acceptor app_acceptor_{control_, tcp::endpoint{net::ip::make_address("127.0.0.1"), 0}};
-  int app_accepts_ = 0;
   std::vector<error_code> app_ends_;
 };
 

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "tests/unit/proxy/captured_log.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::proxy {
 namespace {
@@ -14,11 +14,11 @@ namespace {
 using namespace std::chrono_literals;
 
 struct Ca {
-  tls::CertificateAuthority ca;
+  tools::CertificateAuthority ca;
   static Ca make(std::string cluster) {
-    tls::CaOptions o;
+    tools::CaOptions o;
     o.cluster_id = std::move(cluster);
-    auto ca = tls::CertificateAuthority::create(o, std::chrono::system_clock::now());
+    auto ca = tools::CertificateAuthority::create(o, std::chrono::system_clock::now());
     EXPECT_TRUE(ca) << ca.error();
     return Ca{std::move(*ca)};
   }

@@ -25,8 +25,8 @@
 #include "proxy/relay_buffer.hpp"
 #include "tests/support/scripted_tls_peer.hpp"
 #include "tests/unit/proxy/loopback.hpp"
-#include "tls/certificate_authority.hpp"
 #include "tls/tls_context.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::proxy {
 namespace {
@@ -37,9 +37,9 @@ using Clock = std::chrono::system_clock;
 class TlsSocketTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    tls::CaOptions o;
+    tools::CaOptions o;
     o.cluster_id = "11111111-2222-3333-4444-555555555555";
-    auto ca = tls::CertificateAuthority::create(o, Clock::now());
+    auto ca = tools::CertificateAuthority::create(o, Clock::now());
     ASSERT_TRUE(ca) << ca.error();
     const tls::TrustMaterial trust{{ca->root_cert_pem()}, ca->trust_domain()};
     server_ = context(*ca, trust, tls::Role::server, "db");
@@ -49,7 +49,7 @@ class TlsSocketTest : public ::testing::Test {
   }
 
   static std::shared_ptr<const tls::TlsContext> context(
-      tls::CertificateAuthority& ca, const tls::TrustMaterial& trust, tls::Role role,
+      tools::CertificateAuthority& ca, const tls::TrustMaterial& trust, tls::Role role,
       const char* service, Clock::time_point issued_at = Clock::now()) {
     static std::uint64_t serial = 0;
     auto issued = ca.issue_leaf(tls::SpiffeId::for_service(ca.trust_domain(), "dc1", service), 72h,
@@ -104,7 +104,7 @@ class TlsSocketTest : public ::testing::Test {
   std::pair<tcp::socket, tcp::socket> pair_ = testing::connected_pair(ioc_);  // client, server
   std::shared_ptr<const tls::TlsContext> server_;
   std::shared_ptr<const tls::TlsContext> client_;
-  std::optional<tls::CertificateAuthority> ca_;
+  std::optional<tools::CertificateAuthority> ca_;
   tls::TrustMaterial trust_;
 };
 
@@ -270,9 +270,9 @@ TEST_F(TlsSocketTest, AnExpiredClientCertificateIsNamedWithTheAlertWeSent) {
 }
 
 TEST_F(TlsSocketTest, AClientCertificateFromAnotherCaIsNamed) {
-  tls::CaOptions o;
+  tools::CaOptions o;
   o.cluster_id = "99999999-2222-3333-4444-555555555555";
-  auto other = tls::CertificateAuthority::create(o, Clock::now());
+  auto other = tools::CertificateAuthority::create(o, Clock::now());
   ASSERT_TRUE(other) << other.error();
   // Trusts our server, but presents a leaf our server's CA never signed.
   const auto stranger = context(*other, trust_, tls::Role::client, "web");

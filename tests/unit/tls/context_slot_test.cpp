@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::tls {
 namespace {
+
+// The dev agent's CA mints the certificates these tests handshake with.
+using tools::CaOptions;
+using tools::CertificateAuthority;
 
 using namespace std::chrono_literals;
 

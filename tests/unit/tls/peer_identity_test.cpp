@@ -6,10 +6,13 @@
 #include <chrono>
 
 #include "tls/certificate.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::tls {
 namespace {
+
+// The dev agent's CA mints the certificates these tests handshake with.
+using tools::CertificateAuthority;
 
 SpiffeId parse(const std::string& uri) {
   auto id = SpiffeId::parse(uri);

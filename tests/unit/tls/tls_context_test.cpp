@@ -17,13 +17,17 @@
 #include <vector>
 
 #include "tls/certificate.hpp"
-#include "tls/certificate_authority.hpp"
 #include "tls/openssl_ptr.hpp"
 #include "tls/peer_identity.hpp"
 #include "tls/private_key.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::tls {
 namespace {
+
+// The dev agent's CA mints the certificates these tests handshake with.
+using tools::CaOptions;
+using tools::CertificateAuthority;
 
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;

@@ -30,11 +30,16 @@ TEST(FilterParser, MatchExpressionParts) {
 
 TEST(FilterParser, EveryOperator) {
   const std::pair<const char*, MatchOperator> cases[] = {
-      {"A == x", MatchOperator::equal},           {"A != x", MatchOperator::not_equal},
-      {"A contains x", MatchOperator::in},        {"A not contains x", MatchOperator::not_in},
-      {"\"x\" in A", MatchOperator::in},          {"\"x\" not in A", MatchOperator::not_in},
-      {"A matches \"x\"", MatchOperator::matches}, {"A not matches `x`", MatchOperator::not_matches},
-      {"A is empty", MatchOperator::is_empty},    {"A is not empty", MatchOperator::is_not_empty},
+      {"A == x", MatchOperator::equal},
+      {"A != x", MatchOperator::not_equal},
+      {"A contains x", MatchOperator::in},
+      {"A not contains x", MatchOperator::not_in},
+      {"\"x\" in A", MatchOperator::in},
+      {"\"x\" not in A", MatchOperator::not_in},
+      {"A matches \"x\"", MatchOperator::matches},
+      {"A not matches `x`", MatchOperator::not_matches},
+      {"A is empty", MatchOperator::is_empty},
+      {"A is not empty", MatchOperator::is_not_empty},
   };
   for (const auto& [text, op] : cases) {
     auto n = parsed(text);
@@ -75,27 +80,32 @@ TEST(FilterParser, DoubleNegationFolds) {
 }
 
 TEST(FilterParser, NoMatchListsWhatWasExpectedAtTheFarthestPosition) {
-  EXPECT_EQ(error_of("not(SourceName == \"web\")"),
-            R"(1:4 (3): no match found, expected: "!=", ".", "==", "[", [ \t\r\n] or [a-zA-Z0-9_])");
-  EXPECT_EQ(error_of("Foo bar"),
-            R"(1:5 (4): no match found, expected: "!=", "==", "contains", "in", "is", "matches", "not" or [ \t\r\n])");
-  EXPECT_EQ(error_of(" "),
-            R"(1:2 (1): no match found, expected: "(", "-", "0", "\"", "`", "not", [ \t\r\n], [1-9] or [a-zA-Z])");
+  EXPECT_EQ(
+      error_of("not(SourceName == \"web\")"),
+      R"(1:4 (3): no match found, expected: "!=", ".", "==", "[", [ \t\r\n] or [a-zA-Z0-9_])");
+  EXPECT_EQ(
+      error_of("Foo bar"),
+      R"(1:5 (4): no match found, expected: "!=", "==", "contains", "in", "is", "matches", "not" or [ \t\r\n])");
+  EXPECT_EQ(
+      error_of(" "),
+      R"(1:2 (1): no match found, expected: "(", "-", "0", "\"", "`", "not", [ \t\r\n], [1-9] or [a-zA-Z])");
   EXPECT_EQ(error_of(R"(SourceName == "web" ))"),
             R"(1:21 (20): no match found, expected: "and", "or", [ \t\r\n] or EOF)");
   EXPECT_EQ(error_of("SourceName == -"), R"(1:16 (15): no match found, expected: "0" or [1-9])");
 }
 
 TEST(FilterParser, ColumnsCountCharactersAndOffsetsBytes) {
-  EXPECT_EQ(error_of("SourceName == \"\xC3\xA9\" and Foo bar"),
-            R"(1:27 (27): no match found, expected: "!=", "==", "contains", "in", "is", "matches", "not" or [ \t\r\n])");
+  EXPECT_EQ(
+      error_of("SourceName == \"\xC3\xA9\" and Foo bar"),
+      R"(1:27 (27): no match found, expected: "!=", "==", "contains", "in", "is", "matches", "not" or [ \t\r\n])");
 }
 
 TEST(FilterParser, RuleErrorsNameTheRule) {
   EXPECT_EQ(error_of("SourceName == 12x"), R"(1:17 (16): rule "number": Invalid number literal)");
   EXPECT_EQ(error_of("SourceName == \"open"),
             R"(1:20 (19): rule "string": Unterminated string literal)");
-  EXPECT_EQ(error_of("(SourceName == \"web\""), R"(1:21 (20): rule "grouping": Unmatched parentheses)");
+  EXPECT_EQ(error_of("(SourceName == \"web\""),
+            R"(1:21 (20): rule "grouping": Unmatched parentheses)");
   EXPECT_EQ(error_of(R"(SourceName == "a\qb")"), R"(1:15 (14): rule "string": invalid syntax)");
   EXPECT_EQ(error_of(R"(Meta[1] == "x")"), R"(1:6 (5): rule "index": Invalid index)");
   EXPECT_EQ(error_of(R"(Meta["a" == "x")"), R"(1:10 (9): rule "index": Unclosed index expression)");

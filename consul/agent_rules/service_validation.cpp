@@ -1,4 +1,4 @@
-#include "consul/service_validation.hpp"
+#include "consul/agent_rules/service_validation.hpp"
 
 #include <algorithm>
 #include <cctype>

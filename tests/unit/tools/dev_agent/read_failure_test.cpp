@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/beast/http/error.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace gatehouse::tools {
 namespace {
@@ -20,17 +20,17 @@ constexpr std::string_view kHeaders =
     "\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n";
 
 TEST(ReadFailure, HeaderTooLargeIs431) {
-  EXPECT_EQ(wire(http::error::header_limit),
-            "HTTP/1.1 431 Request Header Fields Too Large" + std::string{kHeaders} +
-                "431 Request Header Fields Too Large");
+  EXPECT_EQ(wire(http::error::header_limit), "HTTP/1.1 431 Request Header Fields Too Large" +
+                                                 std::string{kHeaders} +
+                                                 "431 Request Header Fields Too Large");
 }
 
 TEST(ReadFailure, MalformedRequestIsPlain400) {
   const std::string plain = "HTTP/1.1 400 Bad Request" + std::string{kHeaders} + "400 Bad Request";
-  for (const auto ec : {http::error::bad_method, http::error::bad_target, http::error::bad_field,
-                        http::error::bad_value, http::error::bad_chunk,
-                        http::error::bad_content_length, http::error::multiple_content_length,
-                        http::error::partial_message}) {
+  for (const auto ec :
+       {http::error::bad_method, http::error::bad_target, http::error::bad_field,
+        http::error::bad_value, http::error::bad_chunk, http::error::bad_content_length,
+        http::error::multiple_content_length, http::error::partial_message}) {
     EXPECT_EQ(wire(ec), plain) << boost::system::error_code{ec}.message();
   }
   EXPECT_EQ(wire(http::error::bad_version, "GET / HTTP/1.10\r\n\r\n"), plain);
@@ -85,9 +85,9 @@ TEST(CheckParsedRequest, UnsupportedTransferEncodingIs501) {
   auto m = message(11);
   m.set(http::field::host, "a");
   m.set(http::field::transfer_encoding, "gzip");
-  EXPECT_EQ(check_parsed_request(m)->wire(),
-            "HTTP/1.1 501 Not Implemented" + std::string{kHeaders} +
-                "Unsupported transfer encoding");
+  EXPECT_EQ(
+      check_parsed_request(m)->wire(),
+      "HTTP/1.1 501 Not Implemented" + std::string{kHeaders} + "Unsupported transfer encoding");
   m.set(http::field::transfer_encoding, "Chunked");
   EXPECT_FALSE(check_parsed_request(m));
 }

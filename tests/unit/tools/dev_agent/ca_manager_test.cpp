@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tls/certificate.hpp"
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 namespace gatehouse::tools {
 namespace {
@@ -112,7 +112,7 @@ TEST_P(LeafDatesTest, ValidForMostOfTheTtlFromIssueAndRenewedBeforeExpiry) {
   const auto issued_at = std::chrono::floor<std::chrono::seconds>(now_) + 1s;
   const auto issued = leaf("web", issued_at);
   ASSERT_TRUE(issued) << issued.error();
-  EXPECT_EQ(tls::leaf_backdate(c.ttl), c.backdate);
+  EXPECT_EQ(tools::leaf_backdate(c.ttl), c.backdate);
   const auto not_before = issued_at - c.backdate;
   const auto not_after = not_before + c.ttl;
   EXPECT_EQ(issued->cert.valid_after, tls::format_rfc3339(not_before));

@@ -1,6 +1,6 @@
 // The dev agent's CA: root and leaf profiles of Consul's built-in provider
 // (agent/connect/ca/provider_consul.go: generateCA and Sign).
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/x509v3.h>
@@ -13,8 +13,26 @@
 #include "tls/openssl_ptr.hpp"
 #include "tls/private_key.hpp"
 
-namespace gatehouse::tls {
+namespace gatehouse::tools {
 namespace {
+
+using tls::AgentIdentity;
+using tls::colon_hex;
+using tls::dns_sans;
+using tls::format_rfc3339;
+using tls::not_before;
+using tls::OpensslDeleter;
+using tls::parse_pem_chain;
+using tls::parse_private_key;
+using tls::public_key_id;
+using tls::serial_colon_hex;
+using tls::sha1_fingerprint_colon_hex;
+using tls::SpiffeId;
+using tls::subject_key_id_colon_hex;
+using tls::uri_sans;
+using tls::X509Ptr;
+using tls::X509StoreCtxPtr;
+using tls::X509StorePtr;
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::system_clock;
@@ -277,4 +295,4 @@ TEST(CertificateAuthority, RejectsNonPositiveLeafTtl) {
 }
 
 }  // namespace
-}  // namespace gatehouse::tls
+}  // namespace gatehouse::tools

@@ -1,4 +1,4 @@
-#include "consul/sidecar.hpp"
+#include "consul/agent_rules/sidecar_service.hpp"
 
 #include "consul/failure.hpp"
 

@@ -10,7 +10,7 @@
 
 #include "tls/spiffe_id.hpp"
 
-namespace gatehouse::tls {
+namespace gatehouse::tools {
 
 struct CaOptions {
   std::string cluster_id{};  // a UUID; the trust domain is "<cluster_id>.consul"
@@ -60,7 +60,7 @@ class CertificateAuthority {
   // A leaf for any identity: fresh EC P-256 key, empty subject, one critical URI SAN, NotBefore
   // = now - leaf_backdate(ttl) and NotAfter = NotBefore + ttl. `now` may be in the past.
   boost::system::result<IssuedLeaf, std::string> issue_leaf(
-      const SpiffeId& id, std::chrono::seconds ttl, std::chrono::system_clock::time_point now,
+      const tls::SpiffeId& id, std::chrono::seconds ttl, std::chrono::system_clock::time_point now,
       std::uint64_t serial) const;
 
  private:
@@ -69,4 +69,4 @@ class CertificateAuthority {
   std::shared_ptr<const State> state_;
 };
 
-}  // namespace gatehouse::tls
+}  // namespace gatehouse::tools

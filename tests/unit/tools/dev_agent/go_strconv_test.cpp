@@ -26,8 +26,8 @@ TEST(GoUnquote, RawStringsKeepBackslashesAndDropCarriageReturns) {
 }
 
 TEST(GoUnquote, InvalidSyntax) {
-  for (const char* bad : {R"("a\qb")", R"("\'")", "\"a\nb\"", R"("\x4")", R"("\400")",
-                          R"("\ud800")", R"("a\")"}) {
+  for (const char* bad :
+       {R"("a\qb")", R"("\'")", "\"a\nb\"", R"("\x4")", R"("\400")", R"("\ud800")", R"("a\")"}) {
     auto r = go_unquote(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error(), "invalid syntax") << bad;

@@ -111,32 +111,39 @@ TEST(FilterExpression, UnknownSelectors) {
             R"(Failed to create boolean expression evaluator: Selector "Foo" is not valid)");
   EXPECT_EQ(error_of(R"(Meta.a.b == "x")"),
             R"(Failed to create boolean expression evaluator: Selector "Meta.a.b" is not valid)");
-  EXPECT_EQ(error_of("Permissions is empty"),
-            R"(Failed to create boolean expression evaluator: Selector "Permissions" is not valid)");
+  EXPECT_EQ(
+      error_of("Permissions is empty"),
+      R"(Failed to create boolean expression evaluator: Selector "Permissions" is not valid)");
 }
 
 TEST(FilterExpression, OperatorsTheSelectorDoesNotAllow) {
-  EXPECT_EQ(error_of(R"("9" in Precedence)"),
-            R"(Failed to create boolean expression evaluator: Invalid match operator "In" for selector "Precedence")");
-  EXPECT_EQ(error_of("SourceName is empty"),
-            R"(Failed to create boolean expression evaluator: Invalid match operator "Is Empty" for selector "SourceName")");
-  EXPECT_EQ(error_of(R"(Meta == "x")"),
-            R"(Failed to create boolean expression evaluator: Invalid match operator "Equal" for selector "Meta")");
+  EXPECT_EQ(
+      error_of(R"("9" in Precedence)"),
+      R"(Failed to create boolean expression evaluator: Invalid match operator "In" for selector "Precedence")");
+  EXPECT_EQ(
+      error_of("SourceName is empty"),
+      R"(Failed to create boolean expression evaluator: Invalid match operator "Is Empty" for selector "SourceName")");
+  EXPECT_EQ(
+      error_of(R"(Meta == "x")"),
+      R"(Failed to create boolean expression evaluator: Invalid match operator "Equal" for selector "Meta")");
 }
 
 TEST(FilterExpression, ValuesThatDoNotFitTheField) {
-  EXPECT_EQ(error_of("Precedence == abc"),
-            R"(Failed to create boolean expression evaluator: Failed to coerce value "abc" for selector "Precedence": strconv.ParseInt: parsing "abc": invalid syntax)");
+  EXPECT_EQ(
+      error_of("Precedence == abc"),
+      R"(Failed to create boolean expression evaluator: Failed to coerce value "abc" for selector "Precedence": strconv.ParseInt: parsing "abc": invalid syntax)");
   EXPECT_EQ(error_of(R"(SourceName matches "(")"),
             "Failed to create boolean expression evaluator: Failed to compile regular expression "
             "\"(\": error parsing regexp: missing closing ): `(`");
 }
 
 TEST(FilterExpression, SyntaxErrorsCarryTheirPosition) {
-  EXPECT_EQ(error_of("SourceName == 12x"),
-            R"(Failed to create boolean expression evaluator: 1:17 (16): rule "number": Invalid number literal)");
-  EXPECT_EQ(error_of(R"(SourceName == "web" and)"),
-            R"(Failed to create boolean expression evaluator: 1:24 (23): no match found, expected: [ \t\r\n])");
+  EXPECT_EQ(
+      error_of("SourceName == 12x"),
+      R"(Failed to create boolean expression evaluator: 1:17 (16): rule "number": Invalid number literal)");
+  EXPECT_EQ(
+      error_of(R"(SourceName == "web" and)"),
+      R"(Failed to create boolean expression evaluator: 1:24 (23): no match found, expected: [ \t\r\n])");
 }
 
 }  // namespace

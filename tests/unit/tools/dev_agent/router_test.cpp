@@ -4,10 +4,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <nlohmann/json.hpp>
 
-#include "tests/unit/tools/request_builder.hpp"
+#include "tests/unit/tools/dev_agent/request_builder.hpp"
 #include "tools/dev_agent/clean_path.hpp"
 #include "tools/dev_agent/printable_path.hpp"
 #include "tools/utf8.hpp"
@@ -83,7 +82,6 @@ TEST(Request, DecodesQueryAndToken) {
   EXPECT_EQ(r.token(), "t3");
   EXPECT_FALSE(make_request(verb::get, "/v1/x").token());
 }
-
 
 std::string header(const Response& r, const std::string& name) {
   for (const auto& [k, v] : r.headers) {
@@ -193,8 +191,8 @@ TEST(ResponseJson, ReplacesInvalidUtf8LikeGo) {
 
 // Request bodies: encoding/json replaces invalid bytes while decoding; path and query keep theirs.
 TEST(RequestDecoding, BodyIsMadeValidTargetKeepsItsBytes) {
-  const auto r = make_request(verb::put, "/v1/x/%ff?source=%fe&n=caf%C3%A9", {},
-                              "{\"Description\":\"\xe9\"}");
+  const auto r =
+      make_request(verb::put, "/v1/x/%ff?source=%fe&n=caf%C3%A9", {}, "{\"Description\":\"\xe9\"}");
   EXPECT_EQ(r.body(), "{\"Description\":\"\xef\xbf\xbd\"}");
   EXPECT_EQ(r.path(), "/v1/x/\xff");
   EXPECT_EQ(r.query("source"), "\xfe");

@@ -1,4 +1,4 @@
-#include "tls/certificate_authority.hpp"
+#include "tools/dev_agent/certificate_authority.hpp"
 
 #include <openssl/rand.h>
 
@@ -15,7 +15,33 @@
 #include "tls/openssl_ptr.hpp"
 #include "tls/private_key.hpp"
 
-namespace gatehouse::tls {
+namespace gatehouse::tools {
+
+// The TLS layer's OpenSSL wrappers, certificate and key helpers.
+using tls::Asn1IntegerPtr;
+using tls::Asn1OctetStringPtr;
+using tls::Asn1TimePtr;
+using tls::colon_hex;
+using tls::EvpPkeyPtr;
+using tls::GeneralNamesPtr;
+using tls::generate_private_key;
+using tls::key_bits;
+using tls::key_type_name;
+using tls::not_after;
+using tls::not_before;
+using tls::openssl_error;
+using tls::OpensslDeleter;
+using tls::parse_private_key;
+using tls::private_key_to_pem;
+using tls::public_key_id;
+using tls::serial_colon_hex;
+using tls::sha1_fingerprint_colon_hex;
+using tls::SpiffeId;
+using tls::to_pem;
+using tls::validate_key_type_and_bits;
+using tls::X509ExtensionPtr;
+using tls::X509NamePtr;
+using tls::X509Ptr;
 
 struct CertificateAuthority::State {
   EvpPkeyPtr key;
@@ -316,4 +342,4 @@ const std::string& CertificateAuthority::name() const { return state_->name; }
 const std::string& CertificateAuthority::common_name() const { return state_->common_name; }
 const std::string& CertificateAuthority::private_key_pem() const { return state_->key_pem; }
 
-}  // namespace gatehouse::tls
+}  // namespace gatehouse::tools

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/tools/request_builder.hpp"
+#include "tests/unit/tools/dev_agent/request_builder.hpp"
 
 namespace gatehouse::tools {
 namespace {

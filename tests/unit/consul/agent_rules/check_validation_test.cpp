@@ -1,6 +1,6 @@
 // CheckType.Validate (agent/structs/check_type.go) and the check rules of AgentRegisterService
 // (agent/agent_endpoint.go).
-#include "consul/check_validation.hpp"
+#include "consul/agent_rules/check_validation.hpp"
 
 #include <gtest/gtest.h>
 
@@ -30,10 +30,9 @@ TEST(CheckValidation, CheckTypeValidateTexts) {
             "Interval cannot be set for Alias checks");
   EXPECT_EQ(validate_check_type(check(R"({"AliasNode":"n","TTL":"1s"})")),
             "TTL must be not be set for Alias checks");
-  EXPECT_EQ(
-      validate_check_type(check(R"({"TTL":"1s","FailuresBeforeWarning":2,
+  EXPECT_EQ(validate_check_type(check(R"({"TTL":"1s","FailuresBeforeWarning":2,
                                      "FailuresBeforeCritical":1})")),
-      "FailuresBeforeWarning can't be higher than FailuresBeforeCritical");
+            "FailuresBeforeWarning can't be higher than FailuresBeforeCritical");
 }
 
 TEST(CheckValidation, RegistrationTextsAndEmptyCheck) {
@@ -44,8 +43,7 @@ TEST(CheckValidation, RegistrationTextsAndEmptyCheck) {
   EXPECT_EQ(check_registration_error(*reg),
             "Status for checks must 'passing', 'warning', 'critical'");
   reg = decode_json<AgentServiceRegistration>(
-      R"({"Name":"a","Connect":{"SidecarService":{"Checks":[{"Name":"x"}]}}})",
-      kStrictBodyAnyCase);
+      R"({"Name":"a","Connect":{"SidecarService":{"Checks":[{"Name":"x"}]}}})", kStrictBodyAnyCase);
   ASSERT_TRUE(reg);
   EXPECT_EQ(check_registration_error(*reg),
             "Invalid check in sidecar_service: TTL must be > 0 for TTL checks");

@@ -1,4 +1,4 @@
-#include "consul/check_validation.hpp"
+#include "consul/agent_rules/check_validation.hpp"
 
 #include <chrono>
 

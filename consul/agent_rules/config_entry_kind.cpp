@@ -1,4 +1,4 @@
-#include "consul/config_entry_kind.hpp"
+#include "consul/agent_rules/config_entry_kind.hpp"
 
 #include "consul/failure.hpp"
 #include "consul/object_decoder.hpp"
@@ -15,7 +15,8 @@ boost::system::result<std::string, std::string> config_entry_kind(std::string_vi
   // present key of any other JSON type (null included) is not a string.
   auto it = parsed->find("Kind");
   if (it == parsed->end()) it = parsed->find("kind");
-  if (it == parsed->end()) return Failure{"Payload does not contain a kind/Kind key at the top level"};
+  if (it == parsed->end())
+    return Failure{"Payload does not contain a kind/Kind key at the top level"};
   if (!it->is_string()) return Failure{"Kind value in payload is not a string"};
   return boost::system::result<std::string, std::string>{boost::system::in_place_value,
                                                          it->get<std::string>()};
