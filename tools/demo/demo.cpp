@@ -7,9 +7,9 @@
 #include "tools/decisions/decisions_client.hpp"
 #include "tools/demo/demo_services.hpp"
 #include "tools/demo/held_connection.hpp"
-#include "tools/demo/log_field.hpp"
 #include "tools/probe/matrix_report.hpp"
 #include "tools/probe/probe_run.hpp"
+#include "tools/process/log_field.hpp"
 
 namespace gatehouse::tools {
 
@@ -18,13 +18,25 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr auto kStartTimeout = 20s;
-// A sidecar records a connection when it ends, a moment after the probe lets go of it: ask
-// again for up to 5 s.
-constexpr auto kDecisionPoll = 100ms;
-constexpr int kDecisionPolls = 50;
+// A sidecar records a connection when it ends, a moment after the probe lets go of it; the demo
+// waits for its `event=conn` log line.
+constexpr auto kDecisionWait = 5s;
+// The sidecar logs a connection and then hands it to GET /decisions, both on the same thread
+// within microseconds: a request that still misses it is asked again, a few times.
+constexpr auto kDecisionRetry = 10ms;
+constexpr int kDecisionAttempts = 20;
 constexpr auto kStopGrace = 5s;
 // -revoke closes a connection within a second of the change (milliseconds here).
 constexpr auto kRevokeWait = 3s;
+
+// Every demo app answers HTTP: the probe sends `GET /`, and an allowed pair is proven by the app's
+// answer in milliseconds instead of a settle window of silence.
+ProbeRequest http_get_root() {
+  ProbeRequest request;
+  request.kind = ProbeRequest::Kind::http_get;
+  request.payload = "/";
+  return request;
+}
 
 std::uint16_t port_of(const std::string& addr) {
   const auto colon = addr.rfind(':');
@@ -74,7 +86,7 @@ std::optional<Demo::Started> Demo::start(const std::string& name, std::vector<st
                                          const std::vector<std::string>& ready) {
   args.insert(args.begin(), self_);
   const std::string log = log_dir_ + "/" + name + ".log";
-  auto child = ChildProcess::start(name, args, log);
+  auto child = ChildProcess::start(args, {.name = name, .log_path = log, .detach = true});
   if (!child) {
     fail("cannot start " + name + ": " + child.error());
     return std::nullopt;
@@ -168,7 +180,8 @@ bool Demo::probe_and_explain(const std::string& src, const std::string& dst, Ver
   settings.destinations = {dst};
   settings.mode = mode;
   settings.settle = settle_;
-  say(std::string{"  $ gatehouse probe -source "} + src + " -destination " + dst +
+  settings.request = http_get_root();
+  say(std::string{"  $ gatehouse probe -source "} + src + " -destination " + dst + " -http-get /" +
       (mode == ProbeMode::via_upstream ? " -via-upstream" : ""));
   auto report = run_probe(agent_config_, settings);
   if (!report) return fail("probe: " + report.error());
@@ -182,26 +195,33 @@ bool Demo::probe_and_explain(const std::string& src, const std::string& dst, Ver
   return true;
 }
 
-std::uint64_t Demo::newest_decision(const std::string& dst) {
-  std::uint64_t newest = 0;
+Demo::DecisionMark Demo::mark_decisions(const std::string& dst) {
+  DecisionMark mark;
+  mark.log_lines = sidecars_[dst]->line_count();
   const auto error =
       get_decision_lines(admins_[dst], "/decisions?limit=1",
-                         [&newest](std::string_view line) { newest = conn_of(line); });
+                         [&mark](std::string_view line) { mark.conn = conn_of(line); });
   if (error) say("  (" + *error + ")");
-  return newest;
+  return mark;
 }
 
 void Demo::show_sidecar_decision(const std::string& dst, const std::string& src,
-                                 std::string_view outcome, std::uint64_t after) {
+                                 std::string_view outcome, const DecisionMark& mark) {
   const auto& admin = admins_[dst];
   const std::string filter = "-src-service " + src + " -outcome " + std::string{outcome};
   const std::string target =
       "/decisions?src_service=" + src + "&outcome=" + std::string{outcome} + "&limit=1";
   std::string found;
   std::optional<std::string> error;
-  for (int i = 0; i < kDecisionPolls && found.empty() && !error && !interrupted_; ++i) {
-    if (i > 0) std::this_thread::sleep_for(kDecisionPoll);
-    error = get_decision_lines(admin, target, [&found, after](std::string_view line) {
+  const bool logged =
+      sidecars_[dst]
+          ->wait_for_line({"event=conn", "outcome=" + std::string{outcome}, "src_service=" + src},
+                          mark.log_lines, kDecisionWait)
+          .has_value();
+  for (int i = 0; logged && i < kDecisionAttempts && found.empty() && !error && !interrupted_;
+       ++i) {
+    if (i > 0) std::this_thread::sleep_for(kDecisionRetry);
+    error = get_decision_lines(admin, target, [&found, after = mark.conn](std::string_view line) {
       if (conn_of(line) > after) found = line;
     });
   }
@@ -221,10 +241,11 @@ bool Demo::step_create() {
   auto r = agent_->create_intention("web", "db", "allow");
   if (!r) return fail(r.error());
   say("  " + *r);
-  const auto mark = newest_decision("db");
+  const auto mark = mark_decisions("db");
   if (!probe_and_explain("web", "db", Verdict::allow)) return false;
   say("  -> web reaches db: the probe presented web's certificate (from the agent), db's sidecar\n"
-      "     verified it, asked the agent (authorize) and opened the connection to the db app.");
+      "     verified it, asked the agent (authorize) and opened the connection to the db app,\n"
+      "     whose answer to GET / came back through the mesh.");
   show_sidecar_decision("db", "web", "accepted", mark);
   return probe_and_explain("web", "db", Verdict::allow, ProbeMode::via_upstream);
 }
@@ -250,7 +271,7 @@ bool Demo::step_update() {
   auto r = agent_->update_intention("web", "db", "deny");
   if (!r) return fail(r.error());
   say("  " + *r);
-  const auto mark = newest_decision("db");
+  const auto mark = mark_decisions("db");
   if (!probe_and_explain("web", "db", Verdict::deny)) return false;
   say("  -> web is refused: the TLS handshake succeeds (web's certificate is valid), then db's\n"
       "     sidecar gets a deny from the agent and closes at once (close_notify, zero bytes);\n"
@@ -265,7 +286,7 @@ bool Demo::step_delete() {
   auto r = agent_->delete_intention("web", "db");
   if (!r) return fail(r.error());
   say("  " + *r);
-  const auto mark = newest_decision("db");
+  const auto mark = mark_decisions("db");
   if (!probe_and_explain("web", "db", Verdict::deny)) return false;
   say("  -> no intention matches any more, so the agent's default policy decides (deny here:\n"
       "     the dev agent runs with -default-intention-policy deny, i.e. zero trust).");
@@ -279,7 +300,7 @@ bool Demo::step_revoke() {
   auto created = agent_->create_intention("web", "db", "allow");
   if (!created) return fail(created.error());
   say("  " + *created);
-  const auto mark = newest_decision("db");
+  const auto mark = mark_decisions("db");
   HeldConnection held;
   if (auto opened = held.open(web_upstream_port_); !opened) {
     return fail("web's upstream listener: " + opened.error());
@@ -334,9 +355,10 @@ void Demo::show_connection_metrics(const std::string& dst) {
 
 bool Demo::final_matrix() {
   say("\nStep 6 - test everything: every service to every other, over real mTLS");
-  say("  $ gatehouse probe");
+  say("  $ gatehouse probe -http-get /");
   ProbeSettings settings;
   settings.settle = settle_;
+  settings.request = http_get_root();
   auto report = run_probe(agent_config_, settings);
   if (!report) return fail("probe: " + report.error());
   say("");

@@ -18,9 +18,9 @@
 
 #include "consul/agent_config.hpp"
 #include "proxy/proxy_config.hpp"
-#include "tools/demo/child_process.hpp"
 #include "tools/demo/demo_agent.hpp"
 #include "tools/probe/probe_report.hpp"
+#include "tools/process/child_process.hpp"
 
 namespace gatehouse::tools {
 
@@ -67,12 +67,17 @@ class Demo {
   // observation is not `want` or differs from the intentions.
   bool probe_and_explain(const std::string& src, const std::string& dst, Verdict want,
                          ProbeMode mode = ProbeMode::direct);
-  // The newest connection id `dst`'s sidecar has decided on (0: none yet).
-  std::uint64_t newest_decision(const std::string& dst);
+  // Where `dst`'s sidecar's decisions stand before a step: the newest connection id it has
+  // decided on (0: none yet) and how many lines it has logged.
+  struct DecisionMark {
+    std::uint64_t conn = 0;
+    std::size_t log_lines = 0;
+  };
+  DecisionMark mark_decisions(const std::string& dst);
   // Shows `dst`'s sidecar's own verdict (GET /decisions) on `src`'s first connection after
-  // connection id `after` (outcome=accepted|denied).
+  // `mark` (outcome=accepted|denied|revoked), once the sidecar has logged it.
   void show_sidecar_decision(const std::string& dst, const std::string& src,
-                             std::string_view outcome, std::uint64_t after);
+                             std::string_view outcome, const DecisionMark& mark);
   bool fail(const std::string& what);
   void say(const std::string& text);
 

@@ -15,6 +15,9 @@ std::string render_json(const ProbeReport& report) {
     j["policy"] = p.policy ? json(to_string(*p.policy)) : json(nullptr);
     j["observed"] = to_string(p.observed.verdict);
     j["reason"] = p.observed.reason;
+    j["reply"] = p.observed.reply.empty() ? json(nullptr) : json(p.observed.reply);
+    j["status"] = p.observed.status ? json(*p.observed.status) : json(nullptr);
+    j["latency_ms"] = p.observed.latency.count();
     j["intention"] = p.intention.empty() ? json(nullptr) : json(p.intention);
     j["target"] = p.target;
     j["mismatch"] = p.mismatch();

@@ -1,6 +1,7 @@
 #pragma once
 // `gatehouse probe -junit FILE`: JUnit XML for CI, one <testcase> per pair (name
-// "web -> db", classname "gatehouse.probe.<source>"), a <failure> for each mismatch.
+// "web -> db", classname "gatehouse.probe.<source>", time = the pair's latency), a <failure> for
+// each mismatch; <system-out> says what was expected and observed, with the reply's first bytes.
 
 #include <string>
 #include <string_view>

@@ -4,6 +4,8 @@
 #include <sstream>
 #include <vector>
 
+#include "tools/probe/probe_request.hpp"
+
 namespace gatehouse::tools {
 
 namespace {
@@ -29,6 +31,10 @@ std::string render_pair_line(const PairResult& pair) {
          (pair.intention.empty() ? std::string{"none (default policy)"} : pair.intention);
   if (pair.policy) out += "  -expect: " + std::string{to_string(*pair.policy)};
   out += "  observed: " + pair.observed.reason;
+  if (!pair.observed.reply.empty()) out += "  reply: " + quoted_reply(pair.observed.reply);
+  if (pair.observed.status || !pair.observed.reply.empty()) {
+    out += "  " + std::to_string(pair.observed.latency.count()) + " ms";
+  }
   if (pair.mismatch()) out += "  MISMATCH: " + pair.mismatch_reason();
   return out;
 }
@@ -70,7 +76,9 @@ std::string render_matrix(const ProbeReport& report) {
   }
   out << "\nLegend: expected/observed. expected = the intentions' answer (intentions check);\n"
          "observed = what a real connection did: allow (accepted), deny (refused by the\n"
-         "destination's sidecar after the TLS handshake), unreachable (no connection).\n"
+         "destination's sidecar after the TLS handshake), unreachable (no connection);\n"
+         "with -send/-http-get: no-reply (let through, but the app did not answer within\n"
+         "-settle), unexpected-reply (the answer is not what -expect-reply/-expect-status ask).\n"
          "! = mismatch (observed differs from the intentions or from the -expect file);\n"
          "- = not probed.\n";
   if (!report.pairs.empty()) {

@@ -22,6 +22,10 @@ struct RawFlags {
   std::string connect_timeout = "5s";
   std::string expect_file;
   bool via_upstream = false;
+  std::optional<std::string> send;
+  std::optional<std::string> http_get;
+  std::optional<std::string> expect_reply;
+  std::optional<int> expect_status;
 };
 
 constexpr std::string_view kUsage = R"usage(Usage: gatehouse probe [options]
@@ -45,14 +49,70 @@ po::options_description describe(ProbeOptions& o, RawFlags& f) {
       "format", po::value(&f.format)->default_value(f.format), "Output format: text or json.")(
       "junit", po::value(&o.junit_file), "Also write a JUnit XML report to this file.")(
       "settle", po::value(&f.settle)->default_value(f.settle),
-      "How long an open, silent connection must stay open to count as allowed.")(
+      "How long an open, silent connection must stay open to count as allowed; with -send or "
+      "-http-get, how long to wait for the app's reply.")(
       "connect-timeout", po::value(&f.connect_timeout)->default_value(f.connect_timeout),
       "Deadline of the TCP connect plus TLS handshake to a destination.")(
       "via-upstream", po::bool_switch(&f.via_upstream),
       "Connect through the source sidecar's upstream listener for the destination instead of "
-      "directly to the destination's sidecar.");
+      "directly to the destination's sidecar.")(
+      "send", po::value<std::string>()->notifier([&f](const std::string& v) { f.send = v; }),
+      "Text to send once the connection is through (\\n, \\r, \\t and \\\\ are decoded). "
+      "A reply proves the pair allowed at once; an app that does not answer within -settle is "
+      "reported as no-reply.")(
+      "expect-reply",
+      po::value<std::string>()->notifier([&f](const std::string& v) { f.expect_reply = v; }),
+      "With -send or -http-get: a regular expression (ECMAScript) the reply (the response body "
+      "for -http-get) must contain; otherwise the pair is unexpected-reply.")(
+      "http-get",
+      po::value<std::string>()->notifier([&f](const std::string& v) { f.http_get = v; }),
+      "Send an HTTP/1.1 GET for this path (Host: the destination's name, Connection: close) and "
+      "read the response's status and first bytes. Any response proves the pair allowed, unless "
+      "-expect-status or -expect-reply says otherwise.")(
+      "expect-status", po::value<int>()->notifier([&f](int v) { f.expect_status = v; }),
+      "With -http-get: the status the response must have (e.g. 200); otherwise the pair is "
+      "unexpected-reply.");
   consul::add_agent_flags(d);
   return d;
+}
+
+// -send / -http-get and their expectations; nullopt without either.
+boost::system::result<std::optional<ProbeRequest>, std::string> request_from(const RawFlags& f) {
+  if (f.send && f.http_get) return Failure{"-send and -http-get cannot be used together"};
+  if (!f.send && !f.http_get) {
+    if (f.expect_reply) return Failure{"-expect-reply needs -send or -http-get"};
+    if (f.expect_status) return Failure{"-expect-status needs -http-get"};
+    return std::optional<ProbeRequest>{};
+  }
+  ProbeRequest request;
+  if (f.send) {
+    if (f.expect_status) return Failure{"-expect-status needs -http-get, not -send"};
+    auto text = decode_send_text(*f.send);
+    if (!text) return Failure{text.error()};
+    request.kind = ProbeRequest::Kind::send;
+    request.payload = std::move(*text);
+  } else {
+    if (!f.http_get->starts_with('/')) {
+      return Failure{"-http-get takes a path starting with /, got \"" + *f.http_get + "\""};
+    }
+    if (f.http_get->find_first_of(" \r\n") != std::string::npos) {
+      return Failure{"-http-get: the path must not contain spaces or line breaks"};
+    }
+    request.kind = ProbeRequest::Kind::http_get;
+    request.payload = *f.http_get;
+    if (f.expect_status && (*f.expect_status < 100 || *f.expect_status > 999)) {
+      return Failure{"-expect-status must be an HTTP status from 100 to 999, got " +
+                     std::to_string(*f.expect_status)};
+    }
+    if (f.expect_status) request.expect_status = static_cast<unsigned>(*f.expect_status);
+  }
+  if (f.expect_reply) {
+    auto regex = compile_expect_reply(*f.expect_reply);
+    if (!regex) return Failure{regex.error()};
+    request.expect_reply = std::move(*regex);
+    request.expect_reply_text = *f.expect_reply;
+  }
+  return std::optional<ProbeRequest>{std::move(request)};
 }
 
 }  // namespace
@@ -89,6 +149,9 @@ boost::system::result<ProbeOptions, std::string> parse_probe_options(std::span<c
   if (!connect) return Failure{connect.error()};
   o.settings.connect_timeout = *connect;
   o.settings.mode = f.via_upstream ? ProbeMode::via_upstream : ProbeMode::direct;
+  auto request = request_from(f);
+  if (!request) return Failure{request.error()};
+  o.settings.request = std::move(*request);
   if (!f.expect_file.empty()) {
     auto policy = ExpectPolicy::load(f.expect_file);
     if (!policy) return Failure{"-expect: " + policy.error()};

@@ -12,6 +12,7 @@
 #include "consul/agent_config.hpp"
 #include "tools/probe/expect_policy.hpp"
 #include "tools/probe/probe_report.hpp"
+#include "tools/probe/probe_request.hpp"
 
 namespace gatehouse::tools {
 
@@ -25,6 +26,8 @@ struct ProbeSettings {
   std::chrono::milliseconds settle{1000};
   std::chrono::milliseconds connect_timeout{5000};
   std::optional<ExpectPolicy> expect;
+  // -send / -http-get: what proves an allowed pair (nullopt: the settle window does).
+  std::optional<ProbeRequest> request;
 };
 
 struct ProbeOptions {

@@ -187,7 +187,7 @@ net::awaitable<Result<Plan>> prepare(consul::AgentClient& agent, ProbeSettings s
 net::awaitable<ConnectionFacts> observe(Target target,
                                         std::shared_ptr<const tls::TlsContext> client,
                                         ProbeMode mode, std::chrono::milliseconds connect_timeout,
-                                        std::chrono::milliseconds settle) {
+                                        std::chrono::milliseconds settle, Exchange exchange) {
   const bool tls = mode == ProbeMode::direct;
   if (!target.dial) {
     ConnectionFacts facts;
@@ -198,9 +198,9 @@ net::awaitable<ConnectionFacts> observe(Target target,
   }
   if (tls) {
     co_return co_await probe_mtls(*target.dial, std::move(client), target.expected, connect_timeout,
-                                  settle);
+                                  settle, std::move(exchange));
   }
-  co_return co_await probe_plain(*target.dial, connect_timeout, settle);
+  co_return co_await probe_plain(*target.dial, connect_timeout, settle, std::move(exchange));
 }
 
 }  // namespace
@@ -230,31 +230,35 @@ boost::system::result<ProbeReport, std::string> run_probe(const consul::AgentCon
   if (!*prepared) return Failure{prepared->error()};
   Plan& plan = **prepared;
 
-  // Every pair at once: the run lasts about one settle window, whatever the number of pairs.
+  // Every pair at once: the run lasts about one settle window (with a request: until the slowest
+  // reply), whatever the number of pairs.
+  const std::shared_ptr<const ProbeRequest> request =
+      settings.request ? std::make_shared<const ProbeRequest>(*settings.request) : nullptr;
   std::vector<std::optional<ConnectionFacts>> facts(plan.report.pairs.size());
   std::size_t pending = facts.size();
   for (std::size_t i = 0; i < plan.report.pairs.size(); ++i) {
     const auto& pair = plan.report.pairs[i];
     auto client = plan.clients[pair.source];
-    net::co_spawn(io,
-                  observe(plan.targets[i], std::move(client), settings.mode,
-                          settings.connect_timeout, settings.settle),
-                  [&facts, &pending, &io, i, settle = settings.settle](const std::exception_ptr& e,
-                                                                       ConnectionFacts f) {
-                    if (e) {
-                      f = ConnectionFacts{};
-                      f.failure = "unexpected error while probing";
-                      f.settle = settle;
-                    }
-                    facts[i] = std::move(f);
-                    if (--pending == 0) io.stop();
-                  });
+    net::co_spawn(
+        io,
+        observe(plan.targets[i], std::move(client), settings.mode, settings.connect_timeout,
+                settings.settle, Exchange{request, pair.destination}),
+        [&facts, &pending, &io, i, settle = settings.settle](const std::exception_ptr& e,
+                                                             ConnectionFacts f) {
+          if (e) {
+            f = ConnectionFacts{};
+            f.failure = "unexpected error while probing";
+            f.settle = settle;
+          }
+          facts[i] = std::move(f);
+          if (--pending == 0) io.stop();
+        });
   }
   io.restart();
   if (pending > 0) io.run();
   for (std::size_t i = 0; i < facts.size(); ++i) {
-    plan.report.pairs[i].observed =
-        facts[i] ? classify(*facts[i]) : Observation{Verdict::unreachable, "not probed"};
+    plan.report.pairs[i].observed = facts[i] ? classify(*facts[i], request.get())
+                                             : Observation{Verdict::unreachable, "not probed"};
   }
   return std::move(plan.report);
 }

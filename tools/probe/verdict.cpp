@@ -10,6 +10,10 @@ std::string_view to_string(Verdict v) {
       return "deny";
     case Verdict::unreachable:
       return "unreachable";
+    case Verdict::no_reply:
+      return "no-reply";
+    case Verdict::unexpected_reply:
+      return "unexpected-reply";
   }
   return "unreachable";
 }

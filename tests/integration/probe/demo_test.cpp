@@ -41,9 +41,14 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
   expect_in(out,
             "Step 1 - create: allow web -> db\n  $ gatehouse intention create -allow web db\n"
             "  Created: web => db (allow)\n"
-            "  $ gatehouse probe -source web -destination db\n"
-            "  web -> db  allow/allow  intention: web => db (allow)  observed: connection "
-            "still open");
+            "  $ gatehouse probe -source web -destination db -http-get /\n"
+            "  web -> db  allow/allow  intention: web => db (allow)  observed: the app "
+            "answered HTTP 200 through the mesh  reply: \"hello from db\\n\"  ");
+  // The same through web's sidecar's upstream listener.
+  expect_in(out,
+            "  $ gatehouse probe -source web -destination db -http-get / -via-upstream\n"
+            "  web -> db  allow/allow  intention: web => db (allow)  observed: the app "
+            "answered HTTP 200 through the mesh  reply: \"hello from db\\n\"  ");
   // db's sidecar's own verdict, from its GET /decisions.
   expect_in(out, "  db's sidecar decided (gatehouse decisions -admin-addr 127.0.0.1:");
   expect_in(out,
@@ -61,6 +66,10 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
   expect_in(out,
             "  web -> db  deny/deny  intention: web => db (deny)  observed: the sidecar "
             "closed the connection (close_notify)");
+  expect_in(out,
+            "  $ gatehouse probe -source web -destination db -http-get / -via-upstream\n"
+            "  web -> db  deny/deny  intention: web => db (deny)  observed: the upstream listener "
+            "closed the connection with zero bytes");
   expect_in(out,
             "reason=\"Matched L4 intention: default/web => default/db (Precedence: 9, "
             "Action: DENY)\"");
@@ -99,6 +108,7 @@ TEST(Demo, WalksTheFourStepsAndStopsEveryChild) {
             "decision_source=\"agent\"} 2\n");
 
   expect_in(out, "Step 6 - test everything");
+  expect_in(out, "  $ gatehouse probe -http-get /\n");
   expect_in(out,
             "Probe (mTLS to each destination's sidecar): 6 pairs, 0 mismatches\n\n"
             "source \\ destination  api          db         web\n"

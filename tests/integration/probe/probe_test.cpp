@@ -1,11 +1,16 @@
 // `gatehouse probe` against a dev agent (default intention policy deny) and three services web,
 // api and db, each an echo app behind a real `gatehouse proxy`.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +23,33 @@ namespace gatehouse::testing {
 namespace {
 
 using nlohmann::json;
+
+// An app that takes connections and never answers: a listening socket nobody accepts on (the
+// kernel completes the sidecar's connect and buffers what it sends).
+class SilentApp {
+ public:
+  SilentApp() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&  // NOLINT
+        ::listen(fd_, 16) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {  // NOLINT
+      address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+    }
+  }
+  ~SilentApp() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SilentApp(const SilentApp&) = delete;
+  SilentApp& operator=(const SilentApp&) = delete;
+  const std::string& address() const { return address_; }  // "" when it could not listen
+
+ private:
+  int fd_;
+  std::string address_;
+};
 
 std::string read_file(const std::string& path) {
   std::ifstream in{path};
@@ -36,20 +68,24 @@ class ProbeTest : public ::testing::Test {
           GATEHOUSE_BINARY, "echo", "-listen", "127.0.0.1:0", "-http", "-name", name});
       const auto app_line = app->wait_for_line("event=listening");
       ASSERT_TRUE(app_line) << app->output();
-      const auto app_addr = field(*app_line, "addr");
-      auto sidecar = std::make_unique<ChildProcess>(std::vector<std::string>{
-          GATEHOUSE_BINARY, "proxy", "-service", name, "-service-addr", app_addr, "-listen",
-          "127.0.0.1:0", "-http-addr", agent_.base_url(), "-workers", "1"});
-      const auto sidecar_line = sidecar->wait_for_line("event=listening listener=public", 20s);
-      ASSERT_TRUE(sidecar_line) << sidecar->output();
-      app_addr_[name] = app_addr;
-      sidecar_addr_[name] = field(*sidecar_line, "addr");
-      register_service(name, json::array());
       apps_[name] = std::move(app);
-      sidecars_[name] = std::move(sidecar);
+      ASSERT_NO_FATAL_FAILURE(start_sidecar(name, field(*app_line, "addr")));
     }
     put_intention("web", "db", "allow");
     put_intention("api", "db", "deny");
+  }
+
+  // A sidecar for `name` in front of the app at `app_addr`, registered in the agent.
+  void start_sidecar(const std::string& name, const std::string& app_addr) {
+    auto sidecar = std::make_unique<ChildProcess>(std::vector<std::string>{
+        GATEHOUSE_BINARY, "proxy", "-service", name, "-service-addr", app_addr, "-listen",
+        "127.0.0.1:0", "-http-addr", agent_.base_url(), "-workers", "1"});
+    const auto sidecar_line = sidecar->wait_for_line("event=listening listener=public", 20s);
+    ASSERT_TRUE(sidecar_line) << sidecar->output();
+    app_addr_[name] = app_addr;
+    sidecar_addr_[name] = field(*sidecar_line, "addr");
+    sidecars_[name] = std::move(sidecar);
+    register_service(name, json::array());
   }
 
   // `name` with its sidecar (and the sidecar's upstreams) in the agent.
@@ -136,8 +172,11 @@ TEST_F(ProbeTest, EveryPairMatchesJsonAndJunit) {
   EXPECT_NE(xml.find("<testsuites name=\"gatehouse probe\" tests=\"6\" failures=\"0\">"),
             std::string::npos)
       << xml;
-  EXPECT_NE(xml.find("<testcase classname=\"gatehouse.probe.web\" name=\"web -&gt; db\">"),
-            std::string::npos);
+  // `time` is the pair's latency in seconds.
+  EXPECT_TRUE(std::regex_search(
+      xml, std::regex{"<testcase classname=\"gatehouse.probe.web\" name=\"web -&gt; db\" "
+                      "time=\"[0-9]+\\.[0-9]{3}\">"}))
+      << xml;
   EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
 }
 
@@ -174,9 +213,9 @@ TEST_F(ProbeTest, PlantedMismatchFromExpectFile) {
 
   const auto xml = read_file(junit.path());
   EXPECT_NE(xml.find("tests=\"2\" failures=\"2\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("name=\"web -&gt; db\">\n      <failure type=\"mismatch\" message=\"-expect "
-                     "file expects deny, observed allow\">"),
-            std::string::npos)
+  EXPECT_TRUE(std::regex_search(
+      xml, std::regex{"name=\"web -&gt; db\" time=\"[0-9.]+\">\n      <failure type=\"mismatch\" "
+                      "message=\"-expect file expects deny, observed allow\">"}))
       << xml;
 }
 
@@ -219,6 +258,89 @@ TEST_F(ProbeTest, ViaUpstreamDialsTheSourceSidecarsUpstreamListener) {
   EXPECT_EQ(web_api["reason"], "no sidecar of web has an upstream for api");
 }
 
+TEST_F(ProbeTest, HttpGetProvesAllowedPairsByTheirReply) {
+  const TempFile junit{""};
+  const auto r =
+      probe({"-http-get", "/", "-expect-status", "200", "-format", "json", "-junit", junit.path()});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["summary"], (json{{"pairs", 6}, {"mismatches", 0}}));
+
+  const auto& web_db = pair(doc, "web", "db");
+  EXPECT_EQ(web_db["observed"], "allow");
+  EXPECT_EQ(web_db["reason"], "the app answered HTTP 200 through the mesh");
+  EXPECT_EQ(web_db["status"], 200);
+  EXPECT_EQ(web_db["reply"], "hello from db\n");
+  EXPECT_TRUE(web_db["latency_ms"].is_number_unsigned());
+  EXPECT_EQ(web_db["mismatch"], false);
+
+  // Denials are still the sidecar's close before any reply.
+  for (const auto& [src, dst] : {std::pair{"api", "db"}, std::pair{"db", "web"}}) {
+    const auto& denied = pair(doc, src, dst);
+    EXPECT_EQ(denied["observed"], "deny") << src << " -> " << dst;
+    EXPECT_EQ(denied["reason"],
+              "the sidecar closed the connection (close_notify) after the handshake with zero "
+              "application bytes");
+    EXPECT_TRUE(denied["reply"].is_null());
+    EXPECT_TRUE(denied["status"].is_null());
+  }
+  // db's app answered the probe's GET: its request reached the app through the mesh.
+  EXPECT_TRUE(apps_["db"]->wait_for_line("event=accept component=echo count=1"));
+
+  const auto xml = read_file(junit.path());
+  EXPECT_NE(xml.find("observed allow: the app answered HTTP 200 through the mesh, HTTP 200, reply "
+                     "&quot;hello from db\\n&quot;, "),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
+}
+
+TEST_F(ProbeTest, SendProvesAllowedPairByAMatchingReply) {
+  const auto r = probe({"-source", "web", "-destination", "db", "-send",
+                        "GET / HTTP/1.0\\r\\n\\r\\n", "-expect-reply", "^HTTP/1\\.[01] 200"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("  web -> db  allow/allow  intention: web => db (allow)  observed: the app "
+                       "replied through the mesh, matching -expect-reply \"^HTTP/1\\.[01] 200\"  "
+                       "reply: \"HTTP/1.0 200 OK\\r\\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(ProbeTest, WrongReplyIsUnexpectedReply) {
+  const auto r = probe({"-source", "web", "-destination", "db", "-http-get", "/", "-expect-reply",
+                        "from api", "-format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto doc = json::parse(r.out);
+  const auto& web_db = pair(doc, "web", "db");
+  EXPECT_EQ(web_db["observed"], "unexpected-reply");
+  EXPECT_EQ(web_db["reason"],
+            "the app answered HTTP 200 with a body that does not match -expect-reply \"from api\"");
+  EXPECT_EQ(web_db["reply"], "hello from db\n");
+  EXPECT_EQ(web_db["mismatch_reason"], "intentions expect allow, observed unexpected-reply");
+}
+
+TEST_F(ProbeTest, SilentAppIsAllowedWithoutReply) {
+  const SilentApp silent;
+  ASSERT_NE(silent.address(), "");
+  ASSERT_NO_FATAL_FAILURE(start_sidecar("quiet", silent.address()));
+  put_intention("web", "quiet", "allow");
+  const TempFile policy{R"({"allow": [["web", "quiet"]]})"};
+  const auto r = probe({"-source", "web", "-destination", "quiet", "-http-get", "/", "-settle",
+                        "500ms", "-expect", policy.path(), "-format", "json"});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto doc = json::parse(r.out);
+  const auto& web_quiet = pair(doc, "web", "quiet");
+  EXPECT_EQ(web_quiet["expected"], "allow");
+  EXPECT_EQ(web_quiet["observed"], "no-reply");
+  EXPECT_EQ(web_quiet["reason"],
+            "the sidecar let the connection through (still open after the handshake) but the app "
+            "did not answer within the 500ms settle window");
+  EXPECT_TRUE(web_quiet["reply"].is_null());
+  EXPECT_EQ(web_quiet["mismatch_reason"],
+            "intentions expect allow, observed no-reply; -expect file expects allow, observed "
+            "no-reply");
+}
+
 TEST(ProbeErrors, AgentDownIsExitTwo) {
   const auto r = run_command({GATEHOUSE_BINARY, "probe", "-http-addr", "127.0.0.1:1"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
@@ -233,6 +355,16 @@ TEST(ProbeErrors, BadExpectFileIsExitTwo) {
   EXPECT_EQ(r.err, "gatehouse probe: -expect: " + policy.path() +
                        ": /allow/0: expected [source, destination] (two service names), got "
                        "[\"web\"] (array)\n");
+}
+
+TEST(ProbeErrors, BadRegexIsExitTwoNamingTheFlag) {
+  const auto r =
+      run_command({GATEHOUSE_BINARY, "probe", "-http-get", "/", "-expect-reply", "[unclosed"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(
+      r.err.rfind("gatehouse probe: -expect-reply: invalid regular expression \"[unclosed\"", 0),
+      0U)
+      << r.err;
 }
 
 TEST(ProbeErrors, BadFlagIsExitTwo) {

@@ -140,139 +140,19 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv,
                            const std::map<std::string, std::string>& env) {
-  const ExecArgs exec{argv, env};
   for (const auto& arg : argv) {
     if (description_.size() > 80) break;
     description_ += (description_.empty() ? "" : " ") + arg;
   }
-  std::array<int, 2> out{};
-  make_pipe(out);
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    ::dup2(out[1], 1);
-    ::dup2(out[1], 2);
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    exec_child(exec);
-  }
-  ::close(out[1]);
-  reader_ = std::thread([this, fd = out[0]] { read_output(fd); });
+  auto started = tools::ChildProcess::start(argv, {.env = env});
+  if (!started) throw std::runtime_error(description_ + ": " + started.error());
+  process_ = std::move(*started);
 }
 
 ChildProcess::~ChildProcess() {
-  if (!exit_code_) {
-    ::kill(pid_, SIGTERM);
-    if (!reap(5s)) {
-      ::kill(pid_, SIGKILL);
-      reap(5s);
-    }
-  }
-  if (reader_.joinable()) reader_.join();
-  fail_on_sanitizer_report(description_ + " (pid " + std::to_string(pid_) + ")", output_);
-}
-
-void ChildProcess::read_output(int fd) {
-  std::array<char, 4096> buf{};
-  for (;;) {
-    const auto n = ::read(fd, buf.data(), buf.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    const std::lock_guard lock{mutex_};
-    output_.append(buf.data(), static_cast<std::size_t>(n));
-    changed_.notify_all();
-  }
-  ::close(fd);
-  const std::lock_guard lock{mutex_};
-  output_closed_ = true;
-  changed_.notify_all();
-}
-
-std::optional<std::string> ChildProcess::wait_for_line(const std::string& needle,
-                                                       std::chrono::milliseconds timeout) {
-  std::unique_lock lock{mutex_};
-  std::optional<std::string> found;
-  std::size_t start = 0;  // complete lines before this were searched in an earlier wake-up
-  changed_.wait_for(lock, timeout, [&] {
-    for (std::size_t end; (end = output_.find('\n', start)) != std::string::npos; start = end + 1) {
-      const std::string_view line = std::string_view{output_}.substr(start, end - start);
-      if (line.find(needle) != std::string_view::npos) {
-        found = std::string{line};
-        return true;
-      }
-    }
-    return output_closed_;
-  });
-  return found;
-}
-
-bool ChildProcess::wait_for_count(const std::string& needle, std::size_t count,
-                                  std::chrono::milliseconds timeout) {
-  std::unique_lock lock{mutex_};
-  std::size_t seen = 0;
-  std::size_t start = 0;  // complete lines before this were counted in an earlier wake-up
-  const auto enough = [&] {
-    for (std::size_t end; (end = output_.find('\n', start)) != std::string::npos; start = end + 1) {
-      if (std::string_view{output_}.substr(start, end - start).find(needle) !=
-          std::string_view::npos) {
-        ++seen;
-      }
-    }
-    return seen >= count;
-  };
-  changed_.wait_for(lock, timeout, [&] { return enough() || output_closed_; });
-  return seen >= count;
-}
-
-void ChildProcess::send_signal(int signo) const { ::kill(pid_, signo); }
-
-bool ChildProcess::running() { return !exit_code_ && !reap(0ms); }
-
-int ChildProcess::terminate(std::chrono::milliseconds timeout) {
-  if (!exit_code_) {
-    ::kill(pid_, SIGTERM);
-    if (!reap(timeout)) {
-      ::kill(pid_, SIGKILL);
-      reap(5s);
-    }
-  }
-  return exit_code_.value_or(-1);
-}
-
-std::optional<int> ChildProcess::reap(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      exit_code_ = decode_status(status);
-      return exit_code_;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(10ms);
-  }
-}
-
-std::string ChildProcess::output() const {
-  const std::lock_guard lock{mutex_};
-  return output_;
-}
-
-std::string field(const std::string& line, const std::string& key) {
-  const std::string probe = key + "=";
-  std::size_t pos = 0;
-  while ((pos = line.find(probe, pos)) != std::string::npos) {
-    if (pos == 0 || line[pos - 1] == ' ') {
-      const auto start = pos + probe.size();
-      if (start < line.size() && line[start] == '"') {
-        const auto end = line.find('"', start + 1);
-        return line.substr(start + 1, end - start - 1);
-      }
-      return line.substr(start, line.find(' ', start) - start);
-    }
-    pos += probe.size();
-  }
-  return {};
+  process_->stop(5s);
+  fail_on_sanitizer_report(description_ + " (pid " + std::to_string(process_->pid()) + ")",
+                           process_->output());
 }
 
 }  // namespace gatehouse::testing

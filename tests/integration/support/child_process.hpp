@@ -5,13 +5,15 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
-#include <thread>
+#include <string_view>
 #include <vector>
+
+#include "tools/process/child_process.hpp"
+#include "tools/process/log_field.hpp"
 
 namespace gatehouse::testing {
 
@@ -27,11 +29,13 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = {},
                           const std::map<std::string, std::string>& env = {});
 
-// A child process whose stdout and stderr are merged and captured. The destructor sends SIGTERM,
-// waits, then SIGKILLs, so a failing test never leaves a process behind; a sanitizer report in
-// the output then fails the running test (as one on a run_command's stderr does at once).
+// A child process whose stdout and stderr are merged and captured (tools/process does the work).
+// The destructor sends SIGTERM, waits, then SIGKILLs, so a failing test never leaves a process
+// behind; a sanitizer report in the output then fails the running test (as one on a
+// run_command's stderr does at once).
 class ChildProcess {
  public:
+  // Throws std::runtime_error when the process cannot be started.
   explicit ChildProcess(const std::vector<std::string>& argv,
                         const std::map<std::string, std::string>& env = {});
   ~ChildProcess();
@@ -40,32 +44,29 @@ class ChildProcess {
 
   // The first output line containing `needle`, waiting up to `timeout`; nullopt on timeout or exit.
   std::optional<std::string> wait_for_line(const std::string& needle,
-                                           std::chrono::milliseconds timeout = 10s);
+                                           std::chrono::milliseconds timeout = 10s) {
+    return process_->wait_for_line({needle}, 0, timeout);
+  }
   // Whether `count` output lines contain `needle`, waiting up to `timeout` (or until exit).
   bool wait_for_count(const std::string& needle, std::size_t count,
-                      std::chrono::milliseconds timeout = 10s);
+                      std::chrono::milliseconds timeout = 10s) {
+    return process_->wait_for_count(needle, count, timeout);
+  }
   // Sends SIGTERM and returns the exit code (128+N if a signal killed it), waiting up to `timeout`.
-  int terminate(std::chrono::milliseconds timeout = 10s);
-  void send_signal(int signo) const;
-  bool running();
-  std::string output() const;
-  pid_t pid() const { return pid_; }
+  int terminate(std::chrono::milliseconds timeout = 10s) { return process_->stop(timeout); }
+  void send_signal(int signo) const { process_->send_signal(signo); }
+  bool running() { return process_->running(); }
+  std::string output() const { return process_->output(); }
+  pid_t pid() const { return process_->pid(); }
 
  private:
-  void read_output(int fd);
-  std::optional<int> reap(std::chrono::milliseconds timeout);
-
   std::string description_;  // the command line, shortened, for failure messages
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::string output_;
-  bool output_closed_ = false;
-  std::thread reader_;
+  std::unique_ptr<tools::ChildProcess> process_;
 };
 
-// The value of `key=` in a key=value log line ("" when absent).
-std::string field(const std::string& line, const std::string& key);
+// The value of `key=` in a key=value log line ("" when absent): tools/process/log_field.hpp.
+inline std::string field(std::string_view line, std::string_view key) {
+  return tools::log_field(line, key);
+}
 
 }  // namespace gatehouse::testing

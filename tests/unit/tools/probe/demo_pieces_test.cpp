@@ -8,8 +8,8 @@
 #include "consul/intention.hpp"
 #include "tools/demo/demo_main.hpp"
 #include "tools/demo/demo_services.hpp"
-#include "tools/demo/log_field.hpp"
 #include "tools/probe/expect_policy.hpp"
+#include "tools/process/log_field.hpp"
 
 namespace gatehouse::tools {
 namespace {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <regex>
 
 namespace gatehouse::tools {
 namespace {
@@ -66,6 +67,55 @@ TEST(ProbeOptions, BadExpectFileNamesFileAndField) {
   EXPECT_EQ(o.error(), "-expect: " + path +
                            ": /allow/0: expected [source, destination] (two service names), got "
                            "[\"web\"] (array)");
+}
+
+TEST(ProbeOptions, NoRequestByDefault) {
+  auto o = parse({});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_FALSE(o->settings.request);
+}
+
+TEST(ProbeOptions, SendDecodesEscapesAndCompilesExpectReply) {
+  auto o = parse({"-send", "PING\\r\\n\\\\", "-expect-reply", "^\\+PONG"});
+  ASSERT_TRUE(o) << o.error();
+  ASSERT_TRUE(o->settings.request);
+  const auto& r = *o->settings.request;
+  EXPECT_EQ(r.kind, ProbeRequest::Kind::send);
+  EXPECT_EQ(r.payload, "PING\r\n\\");
+  ASSERT_TRUE(r.expect_reply);
+  EXPECT_TRUE(std::regex_search("+PONG\r\n", *r.expect_reply));
+  EXPECT_EQ(r.expect_reply_text, "^\\+PONG");
+  EXPECT_FALSE(r.expect_status);
+}
+
+TEST(ProbeOptions, HttpGetWithExpectStatus) {
+  auto o = parse({"-http-get=/health", "-expect-status=204"});
+  ASSERT_TRUE(o) << o.error();
+  ASSERT_TRUE(o->settings.request);
+  EXPECT_EQ(o->settings.request->kind, ProbeRequest::Kind::http_get);
+  EXPECT_EQ(o->settings.request->payload, "/health");
+  EXPECT_EQ(o->settings.request->expect_status, 204U);
+  EXPECT_FALSE(o->settings.request->expect_reply);
+}
+
+TEST(ProbeOptions, RequestErrorsNameTheFlag) {
+  EXPECT_EQ(parse({"-expect-reply", "x"}).error(), "-expect-reply needs -send or -http-get");
+  EXPECT_EQ(parse({"-expect-status", "200"}).error(), "-expect-status needs -http-get");
+  EXPECT_EQ(parse({"-send", "x", "-expect-status", "200"}).error(),
+            "-expect-status needs -http-get, not -send");
+  EXPECT_EQ(parse({"-send", "x", "-http-get", "/"}).error(),
+            "-send and -http-get cannot be used together");
+  EXPECT_EQ(parse({"-send", "a\\q"}).error(),
+            "-send: unknown escape \"\\q\" (use \\n, \\r, \\t or \\\\)");
+  EXPECT_EQ(parse({"-send", ""}).error(), "-send: the text is empty");
+  EXPECT_EQ(parse({"-http-get", "health"}).error(),
+            "-http-get takes a path starting with /, got \"health\"");
+  EXPECT_EQ(parse({"-http-get", "/", "-expect-status", "42"}).error(),
+            "-expect-status must be an HTTP status from 100 to 999, got 42");
+  const auto bad = parse({"-send", "x", "-expect-reply", "(unclosed"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().rfind("-expect-reply: invalid regular expression \"(unclosed\": ", 0), 0U)
+      << bad.error();
 }
 
 }  // namespace

@@ -105,11 +105,13 @@ TEST(Reports, JunitOneTestcasePerPairWithFailures) {
                       0),
             0U)
       << xml;
-  EXPECT_NE(xml.find("    <testcase classname=\"gatehouse.probe.api\" name=\"api -&gt; db\">\n"
+  EXPECT_NE(xml.find("    <testcase classname=\"gatehouse.probe.api\" name=\"api -&gt; db\" "
+                     "time=\"0.000\">\n"
                      "      <system-out>"),
             std::string::npos)
       << xml;
-  EXPECT_NE(xml.find("<testcase classname=\"gatehouse.probe.web\" name=\"web -&gt; db\">\n"
+  EXPECT_NE(xml.find("<testcase classname=\"gatehouse.probe.web\" name=\"web -&gt; db\" "
+                     "time=\"0.000\">\n"
                      "      <failure type=\"mismatch\" message=\"-expect file expects deny, "
                      "observed allow\">observed: why allow</failure>\n"),
             std::string::npos)
@@ -117,6 +119,64 @@ TEST(Reports, JunitOneTestcasePerPairWithFailures) {
   EXPECT_NE(xml.find("expected allow (intention: web =&gt; db (allow)), observed allow"),
             std::string::npos);
   EXPECT_EQ(xml.substr(xml.size() - 29), "  </testsuite>\n</testsuites>\n");
+}
+
+// A pair proven by -http-get: the reply's first bytes, the status and the latency in every report.
+ProbeReport replied() {
+  ProbeReport r;
+  r.sources = {"web"};
+  r.destinations = {"db", "api"};
+  auto web_db = pair("web", "db", Verdict::allow, Verdict::allow, "web => db (allow)");
+  web_db.observed.reason = "the app answered HTTP 200 through the mesh";
+  web_db.observed.reply = "hello from db\n<\"&\x01>";
+  web_db.observed.status = 200;
+  web_db.observed.latency = std::chrono::milliseconds{1234};
+  r.pairs.push_back(web_db);
+  auto web_api = pair("web", "api", Verdict::allow, Verdict::no_reply);
+  web_api.observed.latency = std::chrono::milliseconds{3001};
+  r.pairs.push_back(web_api);
+  return r;
+}
+
+TEST(Reports, ReplyInJson) {
+  const auto doc = nlohmann::json::parse(render_json(replied()));
+  const auto& web_db = doc["pairs"][0];
+  EXPECT_EQ(web_db["reply"], "hello from db\n<\"&\x01>");
+  EXPECT_EQ(web_db["status"], 200);
+  EXPECT_EQ(web_db["latency_ms"], 1234);
+  const auto& web_api = doc["pairs"][1];
+  EXPECT_EQ(web_api["observed"], "no-reply");
+  EXPECT_TRUE(web_api["reply"].is_null());
+  EXPECT_TRUE(web_api["status"].is_null());
+  EXPECT_EQ(web_api["latency_ms"], 3001);
+  EXPECT_EQ(web_api["mismatch"], true);
+  EXPECT_EQ(web_api["mismatch_reason"], "intentions expect allow, observed no-reply");
+  // Without a reply the field is null, also in the older sample.
+  EXPECT_TRUE(nlohmann::json::parse(render_json(sample()))["pairs"][0]["reply"].is_null());
+}
+
+TEST(Reports, ReplyInMatrixAndJunit) {
+  const auto text = render_matrix(replied());
+  EXPECT_NE(text.find("web                   allow/allow  allow/no-reply!\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  web -> db  allow/allow  intention: web => db (allow)  observed: the app "
+                      "answered HTTP 200 through the mesh  reply: \"hello from db\\n<\\\"&\\x01>\""
+                      "  1234 ms\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("no-reply (let through, but the app did not answer"), std::string::npos);
+
+  const auto xml = render_junit(replied());
+  EXPECT_NE(xml.find("name=\"web -&gt; db\" time=\"1.234\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("observed allow: the app answered HTTP 200 through the mesh, HTTP 200, "
+                     "reply &quot;hello from db\\n&lt;\\&quot;&amp;\\x01&gt;&quot;, 1234 ms"
+                     "</system-out>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("name=\"web -&gt; api\" time=\"3.001\">\n      <failure type=\"mismatch\" "
+                     "message=\"intentions expect allow, observed no-reply\">"),
+            std::string::npos)
+      << xml;
 }
 
 TEST(Reports, XmlEscape) {

@@ -1,4 +1,4 @@
-#include "tools/demo/log_field.hpp"
+#include "tools/process/log_field.hpp"
 
 namespace gatehouse::tools {
 
