@@ -20,6 +20,7 @@
 #include "proxy/registration_config.hpp"
 #include "proxy/runtime.hpp"
 #include "proxy/self_registration.hpp"
+#include "proxy/service_notify.hpp"
 #include "proxy/tls_material.hpp"
 #include "proxy/worker_pool.hpp"
 
@@ -197,6 +198,7 @@ class Sidecar {
                                               runtime_->server_tls, runtime_->client_tls, [this] {
                                                 listeners_->tls_ready();
                                                 runtime_->ready = true;
+                                                notify_service_manager("READY=1");
                                               });
     material_->report_to(watch_health(), [metrics = &runtime_->metrics](auto roots) {
       metrics->set_roots(std::move(roots));
@@ -242,6 +244,7 @@ class Sidecar {
   // process stops when both are done.
   void shutdown() {
     runtime_->draining = true;
+    notify_service_manager("STOPPING=1");
     if (runtime_->decisions) runtime_->decisions->close();  // followers end; they hold no drain
     if (listeners_) listeners_->stop();
     auto pending = std::make_shared<int>(registration_ ? 2 : 1);
