@@ -7,6 +7,7 @@
 #include "proxy/listener_set.hpp"
 #include "proxy/logger.hpp"
 #include "proxy/self_registration.hpp"
+#include "proxy/service_notify.hpp"
 #include "proxy/tls_material.hpp"
 
 namespace gatehouse::proxy {
@@ -85,6 +86,7 @@ boost::system::result<void, std::string> Sidecar::start(const ProxyConfig& confi
                                             runtime_->server_tls, runtime_->client_tls, [this] {
                                               listeners_->tls_ready();
                                               runtime_->ready = true;
+                                              notify_service_manager("READY=1");
                                             });
   material_->report_to(watch_health(), [metrics = &runtime_->metrics](auto roots) {
     metrics->set_roots(std::move(roots));
@@ -125,6 +127,7 @@ void Sidecar::reconfigure(const ProxyConfig& next) {
 
 void Sidecar::shutdown() {
   runtime_->draining = true;
+  notify_service_manager("STOPPING=1");
   if (runtime_->decisions) runtime_->decisions->close();  // followers end; they hold no drain
   if (listeners_) listeners_->stop();
   auto pending = std::make_shared<int>(registration_ ? 2 : 1);

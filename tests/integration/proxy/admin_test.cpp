@@ -1,6 +1,16 @@
 // `gatehouse proxy -admin-addr`: /ready turns 200 only once the leaf and roots are loaded and
-// the public listener is up; /health is 200 while serving and 503 while draining.
+// the public listener is up; /health is 200 while serving and 503 while draining. Under systemd
+// the same moments reach $NOTIFY_SOCKET as READY=1 and STOPPING=1.
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <array>
 #include <csignal>
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
 
 #include "tests/integration/proxy/proxy_fixture.hpp"
 
@@ -21,6 +31,47 @@ Answer admin_get(const std::string& addr, const std::string& path,
   const auto nl = r.out.rfind('\n');
   return {r.out.substr(nl + 1), r.out.substr(0, nl)};
 }
+
+// systemd's side of Type=notify: a unix datagram socket in the temporary directory, passed to
+// the proxy as NOTIFY_SOCKET, whose messages next() returns in order.
+class NotifySocket {
+ public:
+  NotifySocket()
+      : path_((std::filesystem::temp_directory_path() /
+               ("gatehouse-notify-" + std::to_string(::getpid())))
+                  .string()) {
+    ::unlink(path_.c_str());
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path_.c_str(), path_.size() + 1);
+    bound_ = fd_ >= 0 && ::bind(fd_, reinterpret_cast<const sockaddr*>(&address),
+                                sizeof(address)) == 0;
+    // A bound on the wait, not a timing check: a proxy that never notifies fails the test.
+    const timeval wait{.tv_sec = 20, .tv_usec = 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+  }
+  ~NotifySocket() {
+    if (fd_ >= 0) ::close(fd_);
+    ::unlink(path_.c_str());
+  }
+  NotifySocket(const NotifySocket&) = delete;
+  NotifySocket& operator=(const NotifySocket&) = delete;
+
+  bool bound() const { return bound_; }
+  const std::string& path() const { return path_; }
+  // The next message; "" when none came within the wait.
+  std::string next() const {
+    std::array<char, 512> buffer{};
+    const auto n = ::recv(fd_, buffer.data(), buffer.size(), 0);
+    return n > 0 ? std::string{buffer.data(), static_cast<std::size_t>(n)} : std::string{};
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool bound_ = false;
+};
 
 std::string admin_addr_of(ChildProcess& proxy) {
   const auto line = proxy.wait_for_line("event=listening listener=admin", 20s);
@@ -80,6 +131,24 @@ TEST_F(ProxyTest, HealthIs503WhileDraining) {
   open.send_close_notify();
   EXPECT_EQ(open.read_to_end(), "bye\n");
   EXPECT_EQ(proxy_->terminate(), 0);
+}
+
+TEST_F(ProxyTest, TellsTheServiceManagerWhenReadyAndWhenDraining) {
+  const NotifySocket manager;
+  ASSERT_TRUE(manager.bound()) << manager.path();
+  proxy_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{GATEHOUSE_BINARY, "proxy", "-service", "db", "-service-addr",
+                               echo_addr_, "-listen", "127.0.0.1:0", "-http-addr",
+                               agent_.base_url(), "-admin-addr", "127.0.0.1:0"},
+      std::map<std::string, std::string>{{"NOTIFY_SOCKET", manager.path()}});
+  const auto admin = admin_addr_of(*proxy_);
+  EXPECT_EQ(manager.next(), "READY=1") << proxy_->output();
+  // READY=1 is sent right after the flag /ready reads is set, on the thread that answers it.
+  EXPECT_EQ(admin_get(admin, "/ready").status, "200 ");
+  proxy_->send_signal(SIGTERM);
+  EXPECT_EQ(manager.next(), "STOPPING=1") << proxy_->output();
+  EXPECT_EQ(proxy_->terminate(), 0);
+  EXPECT_EQ(proxy_->output().find("event=notify_failed"), std::string::npos) << proxy_->output();
 }
 
 TEST_F(ProxyTest, AnAdminAddressInUseFailsTheStart) {
