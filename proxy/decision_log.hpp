@@ -1,5 +1,5 @@
 #pragma once
-// The one summary line every connection ends with (README.md, "Running a sidecar"):
+// The one summary line every connection ends with (docs/operations.md, "Logs"):
 // event=conn outcome=accepted|denied|failed src=… src_service=… dst_service=… peer=… serial=…
 // reason="…" authz_ms=… bytes_in=… bytes_out=… dur_ms=… tls_resumed=true|false
 // [decision_source=agent|local|stale intention="default/web => default/db"|default] if authorized

@@ -1,5 +1,5 @@
 #pragma once
-// GET /decisions (README.md, "Decision stream"): the last N finished connections, each kept as
+// GET /decisions (docs/decisions.md): the last N finished connections, each kept as
 // one JSON line with the fields of its `event=conn` line plus `time`, and followers that hear
 // each new one as it happens. Workers publish; the admin server reads and follows on the control
 // thread. A follower's queue is bounded: a reader that falls behind loses lines (counted, then

@@ -1,5 +1,5 @@
 #pragma once
-// GET /decisions on the admin server (README.md, "Decision stream"): the buffered decisions as
+// GET /decisions on the admin server (docs/decisions.md): the buffered decisions as
 // application/x-ndjson, oldest first; with follow=1 the response stays open (chunked) and carries
 // each new matching decision as it happens, until the client closes or the sidecar drains.
 

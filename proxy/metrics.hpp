@@ -1,7 +1,7 @@
 #pragma once
 // The sidecar's own metrics, fed by every finished connection (ConnObservers) and by the TLS
 // material, exposed at `GET /metrics` on -admin-addr (proxy/metrics_scrape.hpp adds the values
-// read at scrape time). README.md, "Metrics", lists every metric.
+// read at scrape time). docs/operations.md, "Metrics", lists every metric.
 //
 // observe() runs on every worker once per connection, so it never waits for a scrape for long:
 // the per-label-tuple counters live in shards picked by connection id (each with its own small

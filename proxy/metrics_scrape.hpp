@@ -1,7 +1,7 @@
 #pragma once
 // GET /metrics: the Prometheus text (format 0.0.4) of the sidecar's counters (proxy/metrics.hpp)
 // and of what is read at scrape time (live connections, certificate expiry, watch health, dropped
-// log lines). README.md, "Metrics", lists every metric.
+// log lines). docs/operations.md, "Metrics", lists every metric.
 
 #include <string>
 #include <string_view>

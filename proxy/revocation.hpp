@@ -1,6 +1,6 @@
 #pragma once
 // Live revocation: an inbound connection the intentions allowed when it opened, and deny now, is
-// closed while it relays (README.md, "Running a sidecar"). What a relaying connection says about
+// closed while it relays (docs/proxy.md, "Live revocation"). What a relaying connection says about
 // itself so it can be re-decided, what a revocation carries, and the per-connection signal that
 // ends its relay.
 

@@ -1,6 +1,6 @@
 #pragma once
 // `gatehouse decisions`: a sidecar's recent connection decisions from GET /decisions on its
-// -admin-addr (README.md, "Decision stream"). Exit 0 done, 1 unreachable or an error answer.
+// -admin-addr (docs/decisions.md). Exit 0 done, 1 unreachable or an error answer.
 
 #include <span>
 

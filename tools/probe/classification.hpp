@@ -1,5 +1,5 @@
 #pragma once
-// How the probe reads one connection (README "Probe"): after the TLS handshake it waits a settle
+// How the probe reads one connection (docs/probe.md): after the TLS handshake it waits a settle
 // window. Any application byte, or a connection still open when the window ends, means the
 // destination's sidecar let us through (a silent app keeps the connection open); a clean
 // close_notify with zero application bytes inside the window means the sidecar refused us (it
