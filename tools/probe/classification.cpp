@@ -14,8 +14,8 @@ Observation ended_without_bytes(const ConnectionFacts& facts, const ProbeRequest
     case StreamEnd::still_open:
       if (request != nullptr) {
         return {Verdict::no_reply,
-                "the sidecar let the connection through (still open after the handshake) but the "
-                "app did not answer within the " +
+                "allowed, no reply: the sidecar let the connection through (still open after the "
+                "handshake) but the app did not answer within the " +
                     window(facts.settle) + " settle window"};
       }
       return {Verdict::allow, "connection still open after the " + window(facts.settle) +

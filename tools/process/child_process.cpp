@@ -15,8 +15,7 @@
 #include <string_view>
 
 #include "consul/failure.hpp"
-
-extern char** environ;  // NOLINT: POSIX's name
+#include "tools/process/exec_args.hpp"
 
 namespace gatehouse::tools {
 
@@ -24,28 +23,6 @@ using consul::Failure;
 using namespace std::chrono_literals;
 
 namespace {
-
-// argv and environment in the form execvpe wants, built before fork (after it only
-// async-signal-safe calls are allowed).
-struct ExecArgs {
-  std::vector<std::string> env_storage;
-  std::vector<char*> argv;
-  std::vector<char*> envp;
-
-  ExecArgs(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));  // NOLINT: exec's API
-    argv.push_back(nullptr);
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string_view entry{*e};
-      if (!env.contains(std::string{entry.substr(0, entry.find('='))})) {
-        env_storage.emplace_back(entry);
-      }
-    }
-    for (const auto& [k, v] : env) env_storage.push_back(k + "=" + v);
-    for (auto& e : env_storage) envp.push_back(e.data());
-    envp.push_back(nullptr);
-  }
-};
 
 void write_all(int fd, std::string_view text) {
   while (!text.empty()) {

@@ -333,7 +333,8 @@ TEST_F(ProbeTest, SilentAppIsAllowedWithoutReply) {
   EXPECT_EQ(web_quiet["expected"], "allow");
   EXPECT_EQ(web_quiet["observed"], "no-reply");
   EXPECT_EQ(web_quiet["reason"],
-            "the sidecar let the connection through (still open after the handshake) but the app "
+            "allowed, no reply: the sidecar let the connection through (still open after the "
+            "handshake) but the app "
             "did not answer within the 500ms settle window");
   EXPECT_TRUE(web_quiet["reply"].is_null());
   EXPECT_EQ(web_quiet["mismatch_reason"],

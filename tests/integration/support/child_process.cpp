@@ -15,28 +15,12 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "tools/process/exec_args.hpp"
+
 namespace gatehouse::testing {
 namespace {
 
-// argv and environment in the form execvpe wants; the strings stay owned by the caller.
-struct ExecArgs {
-  std::vector<std::string> env_storage;
-  std::vector<char*> argv;
-  std::vector<char*> envp;
-
-  ExecArgs(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string entry{*e};
-      const auto key = entry.substr(0, entry.find('='));
-      if (!env.contains(key)) env_storage.push_back(entry);
-    }
-    for (const auto& [k, v] : env) env_storage.push_back(k + "=" + v);
-    for (auto& e : env_storage) envp.push_back(e.data());
-    envp.push_back(nullptr);
-  }
-};
+using tools::ExecArgs;
 
 void make_pipe(std::array<int, 2>& fds) {
   if (::pipe2(fds.data(), O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");

@@ -151,7 +151,8 @@ TEST(ClassificationWithRequest, OpenWithoutReplyIsNoReply) {
   const auto o = classify(settled(StreamEnd::still_open), &request);
   EXPECT_EQ(o.verdict, Verdict::no_reply);
   EXPECT_EQ(o.reason,
-            "the sidecar let the connection through (still open after the handshake) but the app "
+            "allowed, no reply: the sidecar let the connection through (still open after the "
+            "handshake) but the app "
             "did not answer within the 1000ms settle window");
   EXPECT_EQ(o.reply, "");
   EXPECT_EQ(o.status, std::nullopt);
