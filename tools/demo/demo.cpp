@@ -370,10 +370,10 @@ bool Demo::final_matrix() {
 void Demo::wait_for_interrupt() {
   say("\nEverything keeps running (-keep). In another shell:");
   say("  export CONSUL_HTTP_ADDR=" + agent_url_);
-  say("  " + self_ + " probe");
-  say("  " + self_ + " probe -format json -junit probe.xml");
+  say("  " + self_ + " probe -http-get /");
+  say("  " + self_ + " probe -http-get / -format json -junit probe.xml");
   say("  " + self_ + " intention create -allow api db");
-  say("  " + self_ + " probe -source api -destination db");
+  say("  " + self_ + " probe -source api -destination db -http-get /");
   say("  curl -s http://127.0.0.1:" + std::to_string(web_upstream_port_) +
       "/   # web's upstream listener for db");
   say("  " + self_ + " decisions -admin-addr " + admin_label(admins_["db"]) +

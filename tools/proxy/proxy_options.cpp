@@ -127,7 +127,8 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "With -authz local: the share (0 to 1) of decisions also asked of the agent; each "
       "disagreement is logged as event=authz_disagreement.")(
       "admin-addr", po::value(&f.admin_addr),
-      "host:port serving GET /ready and /health (port 0 picks a free port).")(
+      "host:port serving GET /ready, /health, /metrics and /decisions (port 0 picks a free "
+      "port).")(
       "decisions-buffer",
       po::value(&o.config.decisions_buffer)->default_value(o.config.decisions_buffer),
       "How many recent connection decisions GET /decisions on -admin-addr keeps (0: none, "
