@@ -43,13 +43,17 @@ boost::system::result<void, std::string> notify_socket(std::string_view socket_p
   }
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof(address.sun_path)) return fail("name too long");
+  // A path needs room for its terminating NUL; an abstract name has none.
+  const bool is_path = socket_path.front() == '/';
+  if (socket_path.size() > sizeof(address.sun_path) - (is_path ? 1 : 0)) {
+    return fail("name too long");
+  }
   std::memcpy(address.sun_path, socket_path.data(), socket_path.size());
   // The abstract namespace: a leading NUL instead of '@', and the name's length, not a
   // terminating NUL, ends it.
   if (socket_path.front() == '@') address.sun_path[0] = '\0';
   const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path.size() +
-                                             (socket_path.front() == '/' ? 1 : 0));
+                                             (is_path ? 1 : 0));
 
   const FileDescriptor fd{::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)};
   if (fd.get() < 0) return fail(std::string{"socket: "} + std::strerror(errno));

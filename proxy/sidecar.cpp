@@ -84,6 +84,9 @@ boost::system::result<void, std::string> Sidecar::start(const ProxyConfig& confi
   }
   material_ = std::make_unique<TlsMaterial>(control_.get_executor(), agent_, config.service,
                                             runtime_->server_tls, runtime_->client_tls, [this] {
+                                              // Material that arrives during a drain opens
+                                              // nothing and announces nothing.
+                                              if (runtime_->draining) return;
                                               listeners_->tls_ready();
                                               runtime_->ready = true;
                                               notify_service_manager("READY=1");

@@ -35,7 +35,7 @@ struct ConnectionFacts {
   // refused", "handshake: ...", "identity: ...", "no healthy instance of db".
   std::optional<std::string> failure;
   bool tls = true;  // false in -via-upstream mode (a plain socket to the local upstream listener)
-  std::uint64_t app_bytes = 0;            // with -http-get: every byte of the response read
+  std::uint64_t app_bytes = 0;            // with -http-get: nonzero once any response byte came
   StreamEnd end = StreamEnd::still_open;  // the end of the stream when it came before an answer
   std::string end_detail;                 // the error text for StreamEnd::error
   std::chrono::milliseconds settle{1000};

@@ -1,5 +1,6 @@
 #include "tools/probe/probe_options.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 
 #include "consul/failure.hpp"
@@ -95,8 +96,12 @@ boost::system::result<std::optional<ProbeRequest>, std::string> request_from(con
     if (!f.http_get->starts_with('/')) {
       return Failure{"-http-get takes a path starting with /, got \"" + *f.http_get + "\""};
     }
-    if (f.http_get->find_first_of(" \r\n") != std::string::npos) {
-      return Failure{"-http-get: the path must not contain spaces or line breaks"};
+    // Beast writes the target into the request line as it is: no byte a request line cannot hold.
+    if (std::ranges::any_of(*f.http_get, [](char c) {
+          const auto byte = static_cast<unsigned char>(c);
+          return byte <= 0x20 || byte == 0x7f;
+        })) {
+      return Failure{"-http-get: the path must not contain spaces, line breaks or control bytes"};
     }
     request.kind = ProbeRequest::Kind::http_get;
     request.payload = *f.http_get;

@@ -1,5 +1,6 @@
 #include "tools/probe/probe_request.hpp"
 
+#include "common/hex_escape.hpp"
 #include "consul/failure.hpp"
 #include "tools/utf8.hpp"
 
@@ -51,7 +52,6 @@ std::string reply_head(std::string_view reply) {
 }
 
 std::string quoted_reply(std::string_view reply) {
-  static constexpr std::string_view kHex = "0123456789abcdef";
   std::string out = "\"";
   for (const char c : reply) {
     const auto byte = static_cast<unsigned char>(c);
@@ -75,9 +75,7 @@ std::string quoted_reply(std::string_view reply) {
         if (byte >= 0x20 && byte < 0x7f) {
           out += c;
         } else {
-          out += "\\x";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 0x0f];
+          common::append_hex_escape(out, byte);
         }
     }
   }

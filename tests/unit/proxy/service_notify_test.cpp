@@ -128,6 +128,15 @@ TEST(ServiceNotify, ErrorsNameTheSocketAndTheFailure) {
   const auto too_long = notify_socket("/" + std::string(200, 'x'), "READY=1");
   ASSERT_FALSE(too_long);
   EXPECT_NE(too_long.error().find(": name too long"), std::string::npos);
+
+  // sun_path holds 108 bytes: a path needs one of them for its NUL, an abstract name does not.
+  const auto full_path = notify_socket("/" + std::string(107, 'x'), "READY=1");
+  ASSERT_FALSE(full_path);
+  EXPECT_NE(full_path.error().find(": name too long"), std::string::npos);
+  const auto full_abstract = notify_socket("@" + std::string(107, 'x'), "READY=1");
+  ASSERT_FALSE(full_abstract);  // nobody listens there
+  EXPECT_EQ(full_abstract.error().find("name too long"), std::string::npos)
+      << full_abstract.error();
 }
 
 }  // namespace

@@ -110,6 +110,8 @@ TEST(ProbeOptions, RequestErrorsNameTheFlag) {
   EXPECT_EQ(parse({"-send", ""}).error(), "-send: the text is empty");
   EXPECT_EQ(parse({"-http-get", "health"}).error(),
             "-http-get takes a path starting with /, got \"health\"");
+  EXPECT_EQ(parse({"-http-get", "/a\tb"}).error(),
+            "-http-get: the path must not contain spaces, line breaks or control bytes");
   EXPECT_EQ(parse({"-http-get", "/", "-expect-status", "42"}).error(),
             "-expect-status must be an HTTP status from 100 to 999, got 42");
   const auto bad = parse({"-send", "x", "-expect-reply", "(unclosed"});
