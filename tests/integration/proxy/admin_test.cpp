@@ -100,12 +100,14 @@ TEST_F(ProxyTest, ReadyWaitsForCertificatesAndListenersHealthFollowsTheProcess) 
   EXPECT_EQ(post.body, "method not allowed\n");
 
   // The agent returns on the same address: the watches load leaf and roots, the listener
-  // starts and /ready turns 200 (the flag is set on the control thread right after the
-  // listener's line, and the admin server answers on that same thread, so once the line is out
-  // the next request sees it).
+  // starts and /ready turns 200 once the intentions watch has reached the agent too (until then
+  // it answers `agent unreachable`). Both flags are set on the control thread before their log
+  // lines, and the admin server answers on that same thread, so once both lines are out the
+  // next request sees them. The watches retry on their own backoff: either may come first.
   ChildProcess again{{GATEHOUSE_BINARY, "dev-agent", "-http-addr", agent_addr}};
   ASSERT_TRUE(again.wait_for_line("event=listening")) << again.output();
   proxy_line("event=listening listener=public");
+  proxy_line("event=intentions ");
   ready = admin_get(admin, "/ready");
   EXPECT_EQ(ready.status, "200 ");
   EXPECT_EQ(ready.body, "ready\n");
