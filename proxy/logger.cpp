@@ -28,11 +28,26 @@ void set_pattern(spdlog::logger& logger, LogFormat format) {
   }
 }
 
+// Puts `next` in place of the current logging thread, which writes every line still queued and
+// is joined before `retired` (the logger it served) is released. Queued lines hold references to
+// that logger too: released first, the last reference would go on the logging thread, inside
+// libspdlog, where ThreadSanitizer cannot see the atomic count and reports the free as a race.
+void stop_logging_thread(std::shared_ptr<spdlog::details::thread_pool> next,
+                         std::shared_ptr<spdlog::logger> retired) {
+  {
+    std::lock_guard lock{g_pool_mutex};
+    next.swap(g_pool);
+  }
+  next.reset();  // the last owner of the old pool: its destructor drains the queue and joins
+  retired.reset();
+}
+
 }  // namespace
 
 void setup_logging(LogFormat format, std::string_view level) {
   g_format.store(format);
-  spdlog::drop("proxy");  // setting up again (tests) replaces the logger
+  auto previous = spdlog::get("proxy");  // setting up again (tests) replaces the logger
+  spdlog::drop("proxy");
   auto pool = std::make_shared<spdlog::details::thread_pool>(kLogQueueLines, 1);
   auto logger = std::make_shared<spdlog::async_logger>(
       "proxy", std::make_shared<spdlog::sinks::stdout_sink_mt>(), pool,
@@ -43,8 +58,7 @@ void setup_logging(LogFormat format, std::string_view level) {
   // and a crash loses at most what is still queued.
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(std::move(logger));  // also registers it under its name
-  std::lock_guard lock{g_pool_mutex};
-  g_pool = std::move(pool);
+  stop_logging_thread(std::move(pool), std::move(previous));
 }
 
 void log_fields(spdlog::level::level_enum level, const LogFields& fields) {
@@ -68,14 +82,7 @@ void finish_logging() {
   direct->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(direct);
   spdlog::drop("proxy");
-  current.reset();
-  std::shared_ptr<spdlog::details::thread_pool> pool;
-  {
-    std::lock_guard lock{g_pool_mutex};
-    pool.swap(g_pool);
-  }
-  // The last owner: the pool's destructor writes what is queued, then joins its thread.
-  pool.reset();
+  stop_logging_thread(nullptr, std::move(current));
 }
 
 }  // namespace gatehouse::proxy
