@@ -19,4 +19,8 @@ boost::system::result<std::chrono::milliseconds, std::string> parse_positive_dur
                   std::chrono::duration_cast<std::chrono::milliseconds>(*d));
 }
 
+boost::program_options::typed_value<std::string>* duration_value(std::string* text) {
+  return boost::program_options::value(text)->value_name("duration")->default_value(*text);
+}
+
 }  // namespace gatehouse::tools

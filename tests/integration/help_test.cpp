@@ -188,6 +188,22 @@ TEST(Help, AgentFlagsAreGroupedApartAsHttpApiOptions) {
       << r.out;
 }
 
+TEST(Help, DurationsShowAsDurations) {  // as Go's flag package shows a time.Duration
+  const auto proxy = run_command({GATEHOUSE_BINARY, "proxy", "-h"}).out;
+  for (const char* flag :
+       {"handshake-timeout", "local-connect-timeout", "idle-timeout", "drain-timeout",
+        "tls-shutdown-timeout", "authz-timeout", "authz-stale-max"}) {
+    EXPECT_NE(proxy.find("\n  -" + std::string{flag} + "=<duration>\n"), std::string::npos)
+        << flag << "\n"
+        << proxy;
+  }
+  const auto probe = run_command({GATEHOUSE_BINARY, "probe", "-h"}).out;
+  EXPECT_NE(probe.find("\n  -settle=<duration>\n"), std::string::npos) << probe;
+  EXPECT_NE(probe.find("\n  -connect-timeout=<duration>\n"), std::string::npos) << probe;
+  const auto demo = run_command({GATEHOUSE_BINARY, "demo", "-h"}).out;
+  EXPECT_NE(demo.find("\n  -settle=<duration>\n"), std::string::npos) << demo;
+}
+
 // The check must be able to fail: Boost.Program_options' own layout, as every command but the
 // intention ones printed it, has every fault it looks for.
 TEST(Help, TheCheckRejectsBoostsLayout) {

@@ -35,8 +35,7 @@ po::options_description describe(DemoCommandLine& c, std::string& settle) {
   d.add_options()("help,h", po::bool_switch(&c.options.help), "Show this help.")(
       "keep", po::bool_switch(&c.options.keep),
       "Leave everything running at the end (until Ctrl-C) and print what to try next.")(
-      "settle", po::value(&settle)->default_value(settle),
-      "The probe's settle window (see gatehouse probe -h).")(
+      "settle", duration_value(&settle), "The probe's settle window (see gatehouse probe -h).")(
       "log-dir", po::value(&c.log_dir),
       "Directory for the children's logs (default: a new temp dir).");
   return d;

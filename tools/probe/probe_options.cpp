@@ -49,10 +49,10 @@ po::options_description describe(ProbeOptions& o, RawFlags& f) {
       "{\"allow\":[[\"web\",\"db\"]],\"deny\":[[\"api\",\"db\"]]}.")(
       "format", po::value(&f.format)->default_value(f.format), "Output format: text or json.")(
       "junit", po::value(&o.junit_file), "Also write a JUnit XML report to this file.")(
-      "settle", po::value(&f.settle)->default_value(f.settle),
+      "settle", duration_value(&f.settle),
       "How long an open, silent connection must stay open to count as allowed; with -send or "
       "-http-get, how long to wait for the app's reply.")(
-      "connect-timeout", po::value(&f.connect_timeout)->default_value(f.connect_timeout),
+      "connect-timeout", duration_value(&f.connect_timeout),
       "Deadline of the TCP connect plus TLS handshake to a destination.")(
       "via-upstream", po::bool_switch(&f.via_upstream),
       "Connect through the source sidecar's upstream listener for the destination instead of "

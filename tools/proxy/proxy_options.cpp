@@ -95,19 +95,17 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
       "max-handshakes", po::value(&o.config.max_handshakes)->default_value(o.config.max_handshakes),
       "TLS handshakes in progress at once on the public listener (shared out among the "
       "workers); callers beyond this are closed at once.")(
-      "handshake-timeout", po::value(&f.handshake_timeout)->default_value(f.handshake_timeout),
+      "handshake-timeout", duration_value(&f.handshake_timeout),
       "TLS handshake deadline (Consul's handshake_timeout_ms).")(
-      "local-connect-timeout",
-      po::value(&f.local_connect_timeout)->default_value(f.local_connect_timeout),
+      "local-connect-timeout", duration_value(&f.local_connect_timeout),
       "Deadline to connect to the local service (Consul's local_connect_timeout_ms).")(
-      "idle-timeout", po::value(&f.idle_timeout)->default_value(f.idle_timeout),
+      "idle-timeout", duration_value(&f.idle_timeout),
       "Close a connection with no traffic either way for this long.")(
-      "drain-timeout", po::value(&f.drain_timeout)->default_value(f.drain_timeout),
+      "drain-timeout", duration_value(&f.drain_timeout),
       "On SIGTERM/SIGINT, how long open connections may finish.")(
-      "tls-shutdown-timeout",
-      po::value(&f.tls_shutdown_timeout)->default_value(f.tls_shutdown_timeout),
+      "tls-shutdown-timeout", duration_value(&f.tls_shutdown_timeout),
       "How long to wait for the peer's close_notify.")(
-      "authz-timeout", po::value(&f.authz_timeout)->default_value(f.authz_timeout),
+      "authz-timeout", duration_value(&f.authz_timeout),
       "Deadline of one authorize call to the agent (no answer: denied).")(
       "authz", po::value(&f.authz)->default_value(f.authz),
       "agent: ask the agent about every inbound connection (POST "
@@ -117,7 +115,7 @@ po::options_description describe(ProxyOptions& o, RawFlags& f) {
                  "When the agent cannot be asked: closed denies; last-known decides from the last "
                  "intentions seen (local) or the caller's last answer (agent), marked "
                  "decision_source=stale, for at most -authz-stale-max.")(
-      "authz-stale-max", po::value(&f.authz_stale_max)->default_value(f.authz_stale_max),
+      "authz-stale-max", duration_value(&f.authz_stale_max),
       "How long -authz-fail last-known may decide from what it saw last.")(
       "revoke", po::value(&o.config.authz.revoke)->default_value(true)->implicit_value(true),
       "Watch this service's intentions and close open inbound connections they now deny "
