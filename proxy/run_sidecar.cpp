@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <functional>
 #include <memory>
 
 #include "common/exception_text.hpp"
@@ -23,14 +24,6 @@ void log_start_failed(std::string_view reason) {
              LogFields{}.add("event", "start_failed").add_quoted("reason", reason));
 }
 
-// Workers with their authorizers; created before the control context (see Sidecar).
-std::unique_ptr<WorkerPool> make_pool(const ProxyConfig& config, Authorization& authz) {
-  return std::make_unique<WorkerPool>(
-      config.workers,
-      [&authz](net::any_io_executor ex) { return authz.make_authorizer(std::move(ex)); },
-      config.max_handshakes);
-}
-
 // Once the drain is over the process only exits: a SIGTERM or SIGINT arriving now (an
 // orchestrator repeating itself) must not turn a clean exit 0 into death by signal. Called after
 // the signal_set is gone, since removing it restores the default action.
@@ -39,15 +32,44 @@ void ignore_late_stop_signals() {
   std::signal(SIGINT, SIG_IGN);
 }
 
-// Ends control.run() on SIGTERM/SIGINT through the sidecar's drain.
-void on_signal(net::signal_set& signals, Sidecar& sidecar) {
-  signals.async_wait([&sidecar](const error_code& ec, int signo) {
-    if (ec) return;
-    log_fields(spdlog::level::info,
-               LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
-    sidecar.shutdown();
-  });
+void log_stopping(int signo) {
+  log_fields(spdlog::level::info,
+             LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
 }
+
+void log_stopped() { log_fields(spdlog::level::info, LogFields{}.add("event", "stopped")); }
+
+// What both ways of running share. The members are built in this order and torn down in reverse:
+// the workers with their authorizers outlive the control context (see Sidecar).
+struct SidecarProcess {
+  SidecarProcess(const ProxyConfig& config, const consul::AgentConfig& agent)
+      : authz{std::make_shared<Authorization>(config.authz, agent, config.timeouts.authorize)},
+        pool{std::make_unique<WorkerPool>(
+            config.workers,
+            [authz = authz.get()](net::any_io_executor ex) {
+              return authz->make_authorizer(std::move(ex));
+            },
+            config.max_handshakes)},
+        sidecar{control, agent, *pool, authz} {}
+
+  // Runs the control context until it has no work left (the drain is over, or a start failed);
+  // `on_stop` handles the first SIGTERM or SIGINT.
+  void run(const std::function<void(int signo)>& on_stop) {
+    {
+      net::signal_set signals{control, SIGINT, SIGTERM};
+      signals.async_wait([&on_stop](const error_code& ec, int signo) {
+        if (!ec) on_stop(signo);
+      });
+      control.run();
+    }
+    ignore_late_stop_signals();
+  }
+
+  std::shared_ptr<Authorization> authz;
+  std::unique_ptr<WorkerPool> pool;
+  net::io_context control{1};
+  Sidecar sidecar;
+};
 
 // -sidecar-for: the proxy's own service ID, looked up once like Consul does.
 net::awaitable<boost::system::result<std::string, std::string>> lookup_proxy_id(
@@ -86,31 +108,25 @@ void log_config(const std::string& proxy_id, const RegistrationConfig& mapped) {
 
 int run_sidecar(const ProxyConfig& config, const consul::AgentConfig& agent) {
   consul::init_http_globally();
-  auto authz = std::make_shared<Authorization>(config.authz, agent, config.timeouts.authorize);
-  const auto pool = make_pool(config, *authz);
-  net::io_context control{1};
-  Sidecar sidecar{control, agent, *pool, authz};
-  if (auto started = sidecar.start(config); !started) {
+  SidecarProcess process{config, agent};
+  if (auto started = process.sidecar.start(config); !started) {
     log_start_failed(started.error());
     return 1;
   }
-  {
-    net::signal_set signals{control, SIGINT, SIGTERM};
-    on_signal(signals, sidecar);
-    control.run();
-  }
-  ignore_late_stop_signals();
-  log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));
+  process.run([&sidecar = process.sidecar](int signo) {
+    log_stopping(signo);
+    sidecar.shutdown();
+  });
+  log_stopped();
   return 0;
 }
 
 int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
                            const consul::AgentConfig& agent) {
   consul::init_http_globally();
-  auto authz = std::make_shared<Authorization>(base.authz, agent, base.timeouts.authorize);
-  const auto pool = make_pool(base, *authz);
-  net::io_context control{1};
-  Sidecar sidecar{control, agent, *pool, authz};
+  SidecarProcess process{base, agent};
+  net::io_context& control = process.control;
+  Sidecar& sidecar = process.sidecar;
   consul::AgentClient client{control.get_executor(), agent};
   int exit_code = 0;
   const auto fail = [&](std::string_view reason) {
@@ -166,23 +182,16 @@ int run_sidecar_from_agent(const AgentSource& source, const ProxyConfig& base,
         if (error) fail("looking up the proxy registration: " + common::exception_text(error));
       });
 
-  {
-    net::signal_set signals{control, SIGINT, SIGTERM};
-    signals.async_wait([&](const error_code& ec, int signo) {
-      if (ec) return;
-      registration.stop();
-      if (!sidecar.started()) {
-        control.stop();
-        return;
-      }
-      log_fields(spdlog::level::info,
-                 LogFields{}.add("event", "stopping").add("signal", std::int64_t{signo}));
-      sidecar.shutdown();
-    });
-    control.run();
-  }
-  ignore_late_stop_signals();
-  if (exit_code == 0) log_fields(spdlog::level::info, LogFields{}.add("event", "stopped"));
+  process.run([&](int signo) {
+    registration.stop();
+    if (!sidecar.started()) {
+      control.stop();
+      return;
+    }
+    log_stopping(signo);
+    sidecar.shutdown();
+  });
+  if (exit_code == 0) log_stopped();
   return exit_code;
 }
 
