@@ -196,17 +196,24 @@ struct DuringRotation {
   std::string active_when_leaf_returned;
 };
 
+// Yields to the rotation until it waits for its key (true) or has finished (false).
+template <class Rotation>
+net::awaitable<bool> yield_until_reconfiguring(net::io_context& ioc, const CaManager& ca,
+                                               Rotation& rotation) {
+  while (!ca.reconfiguring() &&
+         rotation.wait_for(std::chrono::seconds{0}) != std::future_status::ready) {
+    co_await net::post(ioc, net::use_awaitable);
+  }
+  co_return ca.reconfiguring();
+}
+
 TEST_F(CaManagerTest, SecondUpdateDuringRotationIsRefusedAsConsulDoes) {
   const auto before = ca_.roots();
   auto rotation = net::co_spawn(
       ioc_, ca_.set_configuration(config({{"PrivateKeyType", "rsa"}}), now_), net::use_future);
   DuringRotation seen;
   auto probe = [&]() -> net::awaitable<void> {
-    while (!ca_.reconfiguring() &&
-           rotation.wait_for(std::chrono::seconds{0}) != std::future_status::ready) {
-      co_await net::post(ioc_, net::use_awaitable);
-    }
-    seen.observed = ca_.reconfiguring();
+    seen.observed = co_await yield_until_reconfiguring(ioc_, ca_, rotation);
     auto update = config({{"LeafCertTTL", "2h"}});
     seen.second = co_await ca_.set_configuration(std::move(update), now_);
   };
@@ -234,11 +241,7 @@ TEST_F(CaManagerTest, LeafDuringRotationIsNeverFromAnInactiveRoot) {
       ioc_, ca_.set_configuration(config({{"PrivateKeyType", "rsa"}}), now_), net::use_future);
   DuringRotation seen;
   auto probe = [&]() -> net::awaitable<void> {
-    while (!ca_.reconfiguring() &&
-           rotation.wait_for(std::chrono::seconds{0}) != std::future_status::ready) {
-      co_await net::post(ioc_, net::use_awaitable);
-    }
-    seen.observed = ca_.reconfiguring();
+    seen.observed = co_await yield_until_reconfiguring(ioc_, ca_, rotation);
     seen.leaf = co_await ca_.leaf("api", now_);
     seen.active_when_leaf_returned = active_signing_key_id();
   };
