@@ -5,10 +5,16 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -63,6 +69,29 @@ class StdoutPipe {
   std::string text_;
 };
 
+// A sink that is slow with its first line and says on which thread it was destroyed: the
+// thread that released the last reference to the logger owning it.
+class ThreadReportingSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit ThreadReportingSink(std::promise<std::thread::id> destroyed_on)
+      : destroyed_on_{std::move(destroyed_on)} {}
+  ~ThreadReportingSink() override { destroyed_on_.set_value(std::this_thread::get_id()); }
+  ThreadReportingSink(const ThreadReportingSink&) = delete;
+  ThreadReportingSink& operator=(const ThreadReportingSink&) = delete;
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& /*msg*/) override {
+    // The logging thread is still busy here while the caller finishes logging, with the other
+    // lines (and their references to the logger) queued behind this one.
+    if (lines_++ == 0) std::this_thread::sleep_for(std::chrono::milliseconds{200});
+  }
+  void flush_() override {}
+
+ private:
+  std::promise<std::thread::id> destroyed_on_;
+  int lines_ = 0;
+};
+
 std::size_t count_lines(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
@@ -100,6 +129,27 @@ TEST(Logger, AStalledStdoutDropsAndCountsLinesInsteadOfBlocking) {
   EXPECT_EQ(count_lines(text, "event=flood") + dropped, lines);
   // The newest line survives: the oldest are the ones dropped.
   EXPECT_NE(text.find("i=" + std::to_string(lines - 1) + "\n"), std::string::npos);
+}
+
+// The logger is released on the thread that finishes logging, after its logging thread has
+// written the queue and been joined, never by that logging thread (whose release happens inside
+// libspdlog, where ThreadSanitizer cannot see it and reports the free as a race).
+TEST(Logger, FinishReleasesTheLoggerOnTheCallingThreadAfterTheQueue) {
+  StdoutPipe out;
+  out.start_reading();
+  setup_logging(LogFormat::text, "info");
+  std::promise<std::thread::id> destroyed_on;
+  auto destroyed = destroyed_on.get_future();
+  spdlog::default_logger()->sinks().push_back(
+      std::make_shared<ThreadReportingSink>(std::move(destroyed_on)));  // before any line
+  for (int i = 0; i < 100; ++i) {
+    log_fields(spdlog::level::info, LogFields{}.add("event", "test").add("i", std::int64_t{i}));
+  }
+  finish_logging();
+  ASSERT_EQ(destroyed.wait_for(std::chrono::seconds{0}), std::future_status::ready)
+      << "the logger outlived finish_logging";
+  EXPECT_EQ(destroyed.get(), std::this_thread::get_id());
+  EXPECT_EQ(count_lines(out.finish(), "event=test"), 100U);
 }
 
 }  // namespace
